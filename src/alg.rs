@@ -1,0 +1,57 @@
+//! The HMAC algorithms of RFC 7518 §3.2, as zero-sized marker types.
+//!
+//! The algorithm is a type parameter of the key, never a value read from a token: a key made for
+//! [`Hs256`] can only ever verify `"alg":"HS256"` (RFC 8725 §3.1). Because each algorithm is its own
+//! type, firmware that only names `Hs256` never links SHA-384 or SHA-512.
+
+use core::fmt::Debug;
+
+/// An HMAC algorithm usable for JWS (RFC 7518 §3.2). Sealed: implemented only by [`Hs256`],
+/// [`Hs384`] and [`Hs512`].
+pub trait Algorithm: sealed::Sealed + Copy + Default + Debug + Send + Sync + 'static {
+    /// The JWS `alg` header value, compared byte for byte (it is case-sensitive).
+    const NAME: &'static str;
+    /// The MAC length in bytes, which is also the minimum key length (RFC 7518 §3.2).
+    const TAG_LEN: usize;
+}
+
+/// HMAC using SHA-256 (`"alg":"HS256"`), 32-byte tags.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Hs256;
+
+/// HMAC using SHA-384 (`"alg":"HS384"`), 48-byte tags.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Hs384;
+
+/// HMAC using SHA-512 (`"alg":"HS512"`), 64-byte tags.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Hs512;
+
+/// The longest tag of any supported algorithm, for stack buffers.
+pub(crate) const MAX_TAG_LEN: usize = 64;
+
+macro_rules! algorithm {
+    ($ty:ident, $name:literal, $hash:ty, $len:literal) => {
+        impl Algorithm for $ty {
+            const NAME: &'static str = $name;
+            const TAG_LEN: usize = $len;
+        }
+        impl sealed::Sealed for $ty {
+            type Mac = hmac::Hmac<$hash>;
+        }
+    };
+}
+
+algorithm!(Hs256, "HS256", sha2::Sha256, 32);
+algorithm!(Hs384, "HS384", sha2::Sha384, 48);
+algorithm!(Hs512, "HS512", sha2::Sha512, 64);
+
+pub(crate) mod sealed {
+    /// Keeps the RustCrypto types out of the public API: only this crate names `Mac`.
+    pub trait Sealed {
+        type Mac: hmac::Mac + hmac::KeyInit + Clone;
+    }
+}

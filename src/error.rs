@@ -1,0 +1,251 @@
+//! The one error type of the crate.
+//!
+//! Variants are listed in the order the checks run. Until the MAC has been checked the errors are
+//! deliberately coarse (an attacker learns nothing from them); after it, they may carry context
+//! such as the expiry time, because by then the token is known to come from a key holder.
+
+use core::fmt;
+
+/// A registered claim name (RFC 7519 §4.1), used in errors and in [`Validation::require`].
+///
+/// [`Validation::require`]: crate::Validation::require
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum Claim {
+    /// `iss`, the issuer (RFC 7519 §4.1.1).
+    Iss,
+    /// `sub`, the subject (RFC 7519 §4.1.2).
+    Sub,
+    /// `aud`, the audience (RFC 7519 §4.1.3).
+    Aud,
+    /// `exp`, the expiration time (RFC 7519 §4.1.4).
+    Exp,
+    /// `nbf`, the not-before time (RFC 7519 §4.1.5).
+    Nbf,
+    /// `iat`, the issued-at time (RFC 7519 §4.1.6).
+    Iat,
+    /// `jti`, the token identifier (RFC 7519 §4.1.7).
+    Jti,
+}
+
+impl Claim {
+    /// All registered claims, in the order of RFC 7519 §4.1.
+    pub const ALL: [Claim; 7] = [
+        Claim::Iss,
+        Claim::Sub,
+        Claim::Aud,
+        Claim::Exp,
+        Claim::Nbf,
+        Claim::Iat,
+        Claim::Jti,
+    ];
+
+    /// The claim's JSON member name.
+    ///
+    /// ```
+    /// assert_eq!(microjwt::Claim::Exp.name(), "exp");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            Claim::Iss => "iss",
+            Claim::Sub => "sub",
+            Claim::Aud => "aud",
+            Claim::Exp => "exp",
+            Claim::Nbf => "nbf",
+            Claim::Iat => "iat",
+            Claim::Jti => "jti",
+        }
+    }
+
+    pub(crate) const fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+impl fmt::Display for Claim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Everything that can go wrong when making or checking a token.
+///
+/// `Error` is small and `Copy`. Match on the variants you handle specially (typically
+/// [`Error::Expired`] → "log in again") and treat the rest as "unauthorized".
+///
+/// ```
+/// # use microjwt::{HmacKey, Hs256, Validation, Error};
+/// let key = HmacKey::<Hs256>::new(&[7; 32])?;
+/// let mut scratch = [0u8; 256];
+/// let err = microjwt::verify::<_, ()>(&key, "not a token", &Validation::new(0), &mut scratch)
+///     .unwrap_err();
+/// assert_eq!(err, Error::Malformed);
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum Error {
+    // --- before the MAC check: coarse ---
+    /// The token is longer than [`Validation::max_token_len`](crate::Validation::max_token_len).
+    TokenTooLarge {
+        /// The token's length in bytes.
+        len: usize,
+        /// The configured maximum.
+        max: usize,
+    },
+    /// Not three non-empty dot-separated segments of base64url characters (RFC 7515 §7.1).
+    Malformed,
+    /// A segment is not canonical unpadded base64url (RFC 7515 §2): padding, `+`/`/`, a
+    /// length of 4n+1, or non-zero trailing bits.
+    Base64,
+    /// The header names a `kid` that is not in the key set.
+    UnknownKeyId,
+    /// The header has no `kid` and the key set has no default key.
+    MissingKeyId,
+    /// The MAC does not match, or has the wrong length (RFC 7515 §5.2 step 7). Deliberately
+    /// says nothing more.
+    InvalidSignature,
+
+    // --- after the MAC check: the issuer made this token ---
+    /// A header or payload is not valid RFC 8259 JSON (including invalid UTF-8, a byte order
+    /// mark, lone surrogates, or trailing data).
+    Json,
+    /// JSON nested deeper than [`MAX_DEPTH`](crate::MAX_DEPTH) arrays and objects.
+    NestingTooDeep,
+    /// An object repeats a member name (RFC 7515 §4, RFC 7519 §4).
+    DuplicateMember,
+    /// A header parameter this crate reads (`alg`, `typ`, `cty`, `kid`) is not a string, or the
+    /// header is not a JSON object.
+    InvalidHeader,
+    /// The header's `alg` is missing or is not exactly the key's algorithm (RFC 8725 §3.1).
+    AlgorithmMismatch,
+    /// The header has a `crit` member: no extension is understood here, so the token must be
+    /// rejected (RFC 7515 §4.1.11). This includes RFC 7797 `b64`.
+    UnsupportedCrit,
+    /// The header's `typ` is not the one the validation expects (RFC 8725 §3.11).
+    TypeMismatch,
+    /// The header's `cty` says the payload is a nested JWT (RFC 7519 §5.2), which is not
+    /// supported.
+    NestedToken,
+    /// The payload is valid JSON but not an object, so it is not a JWT Claims Set (RFC 7519 §7.2
+    /// step 10).
+    NotAnObject,
+    /// A registered claim has the wrong JSON type or an out-of-range value, e.g. `exp` as a
+    /// string, negative, or beyond `u64` seconds.
+    InvalidClaim(Claim),
+    /// A required claim is absent.
+    MissingClaim(Claim),
+    /// The validation's clock is unknown but the token carries time claims.
+    TimeUnknown,
+    /// `now >= exp + leeway` (RFC 7519 §4.1.4).
+    Expired {
+        /// The token's `exp`, rounded up to whole seconds.
+        exp: u64,
+        /// The validation time.
+        now: u64,
+    },
+    /// `now + leeway < nbf` (RFC 7519 §4.1.5).
+    NotYetValid {
+        /// The token's `nbf`, rounded up to whole seconds.
+        nbf: u64,
+        /// The validation time.
+        now: u64,
+    },
+    /// `iat` is before the validation's issued-after cutoff (everyone was logged out).
+    IssuedBeforeCutoff {
+        /// The token's `iat`, rounded up to whole seconds.
+        iat: u64,
+        /// The cutoff.
+        cutoff: u64,
+    },
+    /// `iss` differs from the expected issuer.
+    IssuerMismatch,
+    /// No `aud` entry matches an expected audience, or the token has an audience and none was
+    /// configured (RFC 7519 §4.1.3).
+    AudienceMismatch,
+    /// `sub` differs from the expected subject.
+    SubjectMismatch,
+    /// The caller's revocation check rejected the token.
+    Revoked,
+    /// The token's `jti` was already used (replay guard).
+    Replayed,
+    /// The replay guard is full of unexpired entries, so it fails closed.
+    ReplayCacheFull,
+    /// The payload does not fit the caller's claims type (a missing field, a wrong type).
+    Claims,
+
+    // --- caller mistakes ---
+    /// The caller's buffer is too small; `needed` bytes are always enough.
+    BufferTooSmall {
+        /// A buffer size that is sufficient.
+        needed: usize,
+    },
+    /// The HMAC secret is shorter than the hash output (RFC 7518 §3.2).
+    KeyTooShort {
+        /// The secret's length in bytes.
+        len: usize,
+        /// The minimum for this algorithm.
+        min: usize,
+    },
+    /// A `kid` is empty or longer than [`MAX_KID_LEN`](crate::MAX_KID_LEN).
+    InvalidKeyId,
+    /// The key set already holds as many keys as it can, or holds this `kid` already.
+    KeySetFull,
+    /// The claims could not be written as JSON (a non-finite float, a non-string map key, or
+    /// not a JSON object at the top level).
+    Unserializable,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Error::TokenTooLarge { len, max } => {
+                write!(f, "token of {len} bytes exceeds the maximum of {max}")
+            }
+            Error::Malformed => f.write_str("malformed token: expected three base64url segments"),
+            Error::Base64 => f.write_str("invalid base64url encoding"),
+            Error::UnknownKeyId => f.write_str("unknown key id"),
+            Error::MissingKeyId => f.write_str("token has no key id and no default key is set"),
+            Error::InvalidSignature => f.write_str("invalid signature"),
+            Error::Json => f.write_str("invalid JSON"),
+            Error::NestingTooDeep => f.write_str("JSON nested too deeply"),
+            Error::DuplicateMember => f.write_str("duplicate JSON member name"),
+            Error::InvalidHeader => f.write_str("invalid header parameter"),
+            Error::AlgorithmMismatch => f.write_str("algorithm mismatch"),
+            Error::UnsupportedCrit => f.write_str("unsupported critical header parameter"),
+            Error::TypeMismatch => f.write_str("unexpected token type"),
+            Error::NestedToken => f.write_str("nested tokens are not supported"),
+            Error::NotAnObject => f.write_str("payload is not a JSON object"),
+            Error::InvalidClaim(c) => write!(f, "claim `{c}` has an invalid type or value"),
+            Error::MissingClaim(c) => write!(f, "required claim `{c}` is missing"),
+            Error::TimeUnknown => f.write_str("current time unknown, cannot check time claims"),
+            Error::Expired { exp, now } => write!(f, "token expired at {exp}, now {now}"),
+            Error::NotYetValid { nbf, now } => {
+                write!(f, "token not valid before {nbf}, now {now}")
+            }
+            Error::IssuedBeforeCutoff { iat, cutoff } => {
+                write!(f, "token issued at {iat}, before the cutoff {cutoff}")
+            }
+            Error::IssuerMismatch => f.write_str("issuer mismatch"),
+            Error::AudienceMismatch => f.write_str("audience mismatch"),
+            Error::SubjectMismatch => f.write_str("subject mismatch"),
+            Error::Revoked => f.write_str("token revoked"),
+            Error::Replayed => f.write_str("token already used"),
+            Error::ReplayCacheFull => f.write_str("replay cache full"),
+            Error::Claims => f.write_str("claims do not match the expected type"),
+            Error::BufferTooSmall { needed } => {
+                write!(f, "buffer too small: {needed} bytes are enough")
+            }
+            Error::KeyTooShort { len, min } => {
+                write!(f, "key of {len} bytes is shorter than the minimum of {min}")
+            }
+            Error::InvalidKeyId => f.write_str("invalid key id"),
+            Error::KeySetFull => f.write_str("key set full or key id already present"),
+            Error::Unserializable => f.write_str("claims cannot be serialized as a JSON object"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}

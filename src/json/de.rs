@@ -1,0 +1,370 @@
+//! serde glue: the caller's `Deserialize` type reads straight from the strict [`Reader`], in the
+//! same single pass that validates the JSON.
+//!
+//! Strings borrow from the decoded payload when they have no escapes and from the arena when they
+//! do, so `&'de str` fields always see unescaped text. Values the type does not ask for are
+//! validated and skipped by [`Reader::skip_value`].
+
+use core::fmt;
+
+use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+
+use super::read::{Names, Number, Reader};
+use crate::Error;
+
+/// The error serde sees. Errors from the reader keep their exact [`Error`]; errors the caller's
+/// type raises (a missing field, a wrong type) become [`Error::Claims`]. No message is kept: that
+/// would need an allocation.
+#[derive(Debug)]
+pub(crate) struct DeError(pub(crate) Error);
+
+impl From<Error> for DeError {
+    fn from(e: Error) -> Self {
+        DeError(e)
+    }
+}
+
+impl fmt::Display for DeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl core::error::Error for DeError {}
+
+impl de::Error for DeError {
+    fn custom<T: fmt::Display>(_msg: T) -> Self {
+        DeError(Error::Claims)
+    }
+}
+
+impl<'de> Reader<'de> {
+    /// Reads a number and hands it to `visitor` as `u64`, `i64` or, when it has a fraction or
+    /// exponent or does not fit, `f64`.
+    pub(crate) fn visit_number<V: Visitor<'de>>(
+        &mut self,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        let Number {
+            text,
+            negative,
+            integer,
+        } = self.number()?;
+        if integer {
+            if negative {
+                if let Ok(v) = text.parse::<i64>() {
+                    return visitor.visit_i64(v);
+                }
+            } else if let Ok(v) = text.parse::<u64>() {
+                return visitor.visit_u64(v);
+            }
+        }
+        match text.parse::<f64>() {
+            // `1e400` parses as infinity: reject it rather than hand out a number JSON cannot hold.
+            Ok(v) if v.is_finite() => visitor.visit_f64(v),
+            _ => Err(DeError(Error::Claims)),
+        }
+    }
+
+    /// Reads an object, handing its members to `visitor`.
+    fn visit_object<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, DeError> {
+        let names = Names::new(self.position());
+        self.expect(b'{')?;
+        self.enter()?;
+        let value = visitor.visit_map(Members {
+            reader: self,
+            names,
+            first: true,
+        })?;
+        self.close(b'}')?;
+        Ok(value)
+    }
+
+    fn visit_array<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, DeError> {
+        self.expect(b'[')?;
+        self.enter()?;
+        let value = visitor.visit_seq(Elements {
+            reader: self,
+            first: true,
+        })?;
+        self.close(b']')?;
+        Ok(value)
+    }
+
+    /// Consumes the closing bracket after a visitor returned. A visitor that stopped early leaves
+    /// a comma here instead, which means the value did not fit its type.
+    pub(crate) fn close(&mut self, bracket: u8) -> Result<(), DeError> {
+        self.leave();
+        self.expect(bracket).map_err(|_| DeError(Error::Claims))
+    }
+}
+
+impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match self.peek() {
+            Some(b'{') => self.visit_object(visitor),
+            Some(b'[') => self.visit_array(visitor),
+            Some(b'"') => {
+                let s = self.string()?;
+                visitor.visit_borrowed_str(self.unescape(s)?)
+            }
+            Some(b'-' | b'0'..=b'9') => self.visit_number(visitor),
+            Some(b't') => {
+                self.literal("true")?;
+                visitor.visit_bool(true)
+            }
+            Some(b'f') => {
+                self.literal("false")?;
+                visitor.visit_bool(false)
+            }
+            Some(b'n') => {
+                self.literal("null")?;
+                visitor.visit_unit()
+            }
+            _ => Err(DeError(Error::Json)),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        if self.peek() == Some(b'n') {
+            self.literal("null")?;
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match self.peek() {
+            // A unit variant: "Name".
+            Some(b'"') => {
+                let s = self.string()?;
+                visitor.visit_enum(self.unescape(s)?.into_deserializer())
+            }
+            // Externally tagged: {"Name": value}.
+            Some(b'{') => {
+                let mut names = Names::new(self.position());
+                self.expect(b'{')?;
+                self.enter()?;
+                let name = self
+                    .next_name(&mut names, true)?
+                    .ok_or(DeError(Error::Claims))?;
+                let name = self.unescape(name)?;
+                let value = visitor.visit_enum(Variant {
+                    reader: &mut *self,
+                    name,
+                })?;
+                self.close(b'}')?;
+                Ok(value)
+            }
+            _ => Err(DeError(Error::Claims)),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        self.skip_value()?;
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct identifier
+    }
+}
+
+/// The members of an object, for `visit_map`.
+pub(crate) struct Members<'a, 'de> {
+    pub(crate) reader: &'a mut Reader<'de>,
+    pub(crate) names: Names,
+    pub(crate) first: bool,
+}
+
+impl<'de> de::MapAccess<'de> for Members<'_, 'de> {
+    type Error = DeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
+        let Some(name) = self.reader.next_name(&mut self.names, self.first)? else {
+            return Ok(None);
+        };
+        self.first = false;
+        let name = self.reader.unescape(name)?;
+        seed.deserialize(de::value::BorrowedStrDeserializer::new(name))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
+        seed.deserialize(&mut *self.reader)
+    }
+}
+
+struct Elements<'a, 'de> {
+    reader: &'a mut Reader<'de>,
+    first: bool,
+}
+
+impl<'de> de::SeqAccess<'de> for Elements<'_, 'de> {
+    type Error = DeError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DeError> {
+        if !self.reader.next_element(self.first)? {
+            return Ok(None);
+        }
+        self.first = false;
+        seed.deserialize(&mut *self.reader).map(Some)
+    }
+}
+
+/// `{"Name": value}` for `visit_enum`.
+struct Variant<'a, 'de> {
+    reader: &'a mut Reader<'de>,
+    name: &'de str,
+}
+
+impl<'a, 'de> de::EnumAccess<'de> for Variant<'a, 'de> {
+    type Error = DeError;
+    type Variant = &'a mut Reader<'de>;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Self::Variant), DeError> {
+        let name = seed.deserialize(de::value::BorrowedStrDeserializer::<DeError>::new(
+            self.name,
+        ))?;
+        Ok((name, self.reader))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for &mut Reader<'de> {
+    type Error = DeError;
+
+    fn unit_variant(self) -> Result<(), DeError> {
+        self.literal("null")?;
+        Ok(())
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, DeError> {
+        seed.deserialize(self)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, DeError> {
+        de::Deserializer::deserialize_seq(self, visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        de::Deserializer::deserialize_map(self, visitor)
+    }
+}
+
+/// Deserializes a whole document (`text` followed only by whitespace) as `T`.
+#[cfg(test)]
+pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(
+    text: &'de str,
+    arena: &'de mut [u8],
+) -> Result<T, Error> {
+    let mut reader = Reader::new(text, arena);
+    let value = T::deserialize(&mut reader).map_err(|e| e.0)?;
+    reader.end()?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Inner<'a> {
+        name: &'a str,
+        tags: [u8; 3],
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    enum Kind {
+        A,
+        B(u8),
+        C { x: i32 },
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Outer<'a> {
+        #[serde(borrow)]
+        inner: Inner<'a>,
+        big: u64,
+        neg: i64,
+        float: f64,
+        maybe: Option<bool>,
+        kinds: (Kind, Kind, Kind),
+    }
+
+    #[test]
+    fn reads_every_shape_with_borrowed_unescaped_strings() {
+        let text = r#"{"inner":{"name":"caf\u00e9 \"x\"","tags":[1,2,3]},"big":18446744073709551615,
+            "neg":-9223372036854775808,"float":1.5e3,"maybe":null,"ignored":{"a":[1,{"b":null}]},
+            "kinds":["A",{"B":7},{"C":{"x":-1}}]}"#;
+        let mut arena = [0u8; 32];
+        let outer: Outer<'_> = from_str(text, &mut arena).unwrap();
+        assert_eq!(
+            outer,
+            Outer {
+                inner: Inner {
+                    name: "caf\u{e9} \"x\"",
+                    tags: [1, 2, 3]
+                },
+                big: u64::MAX,
+                neg: i64::MIN,
+                float: 1500.0,
+                maybe: None,
+                kinds: (Kind::A, Kind::B(7), Kind::C { x: -1 }),
+            }
+        );
+    }
+
+    #[test]
+    fn type_errors_are_claims_errors_and_json_errors_stay_exact() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct S {
+            n: u8,
+        }
+        let run = |t: &str| from_str::<S>(t, &mut []).map(|_| ());
+        assert_eq!(run(r#"{"n":256}"#), Err(Error::Claims));
+        assert_eq!(run(r#"{"n":"1"}"#), Err(Error::Claims));
+        assert_eq!(run(r#"{}"#), Err(Error::Claims));
+        assert_eq!(run(r#"{"n":1,"x":tru3}"#), Err(Error::Json));
+        assert_eq!(run(r#"{"n":1,"n":2}"#), Err(Error::DuplicateMember));
+        assert_eq!(run(r#"{"n":1} x"#), Err(Error::Json));
+        assert_eq!(run(r#"{"n":1e400}"#), Err(Error::Claims));
+        let deep = std::format!(
+            r#"{{"n":1,"x":{}{}}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert_eq!(run(&deep), Err(Error::NestingTooDeep));
+    }
+}

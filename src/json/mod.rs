@@ -1,0 +1,11 @@
+//! Strict JSON: [`read`] validates and walks, [`de`] lets serde types read through it, [`write`]
+//! serializes.
+
+mod de;
+mod read;
+mod write;
+
+pub(crate) use de::DeError;
+pub use read::MAX_DEPTH;
+pub(crate) use read::{Names, RawStr, Reader};
+pub(crate) use write::{WriteError, measure, to_slice};

@@ -1,0 +1,261 @@
+//! `HmacKey`: a secret, pre-keyed once, bound to one algorithm.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use hmac::{KeyInit, Mac};
+
+use crate::Error;
+use crate::alg::{Algorithm, MAX_TAG_LEN, sealed::Sealed};
+
+/// The longest `kid` a key can carry, in bytes. Bounded so keys stay fixed-size and a hostile
+/// header cannot make key selection do unbounded work.
+pub const MAX_KID_LEN: usize = 64;
+
+/// An HMAC secret for algorithm `A`, with its key schedule computed once.
+///
+/// Creating the key runs the HMAC key schedule (hashing the inner and outer pads); every sign and
+/// verify afterwards starts from a copy of that state, so no token pays for it again.
+///
+/// The secret is never printed (`Debug` shows only the algorithm and `kid`) and keys cannot be
+/// compared with `==`. With the `zeroize` feature the HMAC state is wiped on drop.
+///
+/// ```
+/// use microjwt::{HmacKey, Hs256};
+/// let key = HmacKey::<Hs256>::new(b"a secret of at least thirty-two bytes!")?
+///     .with_kid("2026-11")?;
+/// assert_eq!(key.kid(), Some("2026-11"));
+/// assert!(format!("{key:?}").contains("HS256"));
+/// # Ok::<(), microjwt::Error>(())
+/// ```
+pub struct HmacKey<A: Algorithm> {
+    mac: <A as Sealed>::Mac,
+    kid: KeyId,
+    alg: PhantomData<A>,
+}
+
+impl<A: Algorithm> HmacKey<A> {
+    /// Makes a key from secret bytes.
+    ///
+    /// # Errors
+    /// [`Error::KeyTooShort`] when `secret` is shorter than the hash output (32, 48 or 64 bytes):
+    /// RFC 7518 §3.2 requires "a key of the same size as the hash output or larger".
+    pub fn new(secret: &[u8]) -> Result<Self, Error> {
+        if secret.len() < A::TAG_LEN {
+            return Err(Error::KeyTooShort {
+                len: secret.len(),
+                min: A::TAG_LEN,
+            });
+        }
+        Ok(Self::danger_from_short_secret(secret))
+    }
+
+    /// Makes a key from a secret of any length, including ones RFC 7518 §3.2 forbids.
+    ///
+    /// Only for test vectors (RFC 4231 uses a 4-byte key) and legacy systems you cannot change:
+    /// a short secret can be brute-forced offline from a single token.
+    pub fn danger_from_short_secret(secret: &[u8]) -> Self {
+        // HMAC accepts keys of any length (longer ones are hashed first), so this cannot fail.
+        let mac = match <<A as Sealed>::Mac as KeyInit>::new_from_slice(secret) {
+            Ok(mac) => mac,
+            Err(_) => <<A as Sealed>::Mac as KeyInit>::new(&Default::default()),
+        };
+        Self {
+            mac,
+            kid: KeyId::EMPTY,
+            alg: PhantomData,
+        }
+    }
+
+    /// Attaches a key id: [`sign`](crate::sign) writes it into the header, and a
+    /// [`KeySet`](crate::KeySet) selects this key for tokens carrying it (RFC 7515 §4.1.4).
+    ///
+    /// # Errors
+    /// [`Error::InvalidKeyId`] when `kid` is empty or longer than [`MAX_KID_LEN`].
+    pub fn with_kid(mut self, kid: &str) -> Result<Self, Error> {
+        self.kid = KeyId::new(kid)?;
+        Ok(self)
+    }
+
+    /// The key id, if one was attached.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_str()
+    }
+
+    /// Computes the full-length HMAC of `message`.
+    ///
+    /// ```
+    /// use microjwt::{HmacKey, Hs256};
+    /// let key = HmacKey::<Hs256>::new(&[0x0b; 32])?;
+    /// let tag = key.mac(b"hello");
+    /// assert_eq!(tag.as_bytes().len(), 32);
+    /// assert!(key.verify_mac(b"hello", tag.as_bytes()).is_ok());
+    /// # Ok::<(), microjwt::Error>(())
+    /// ```
+    pub fn mac(&self, message: &[u8]) -> Tag<A> {
+        let mut mac = self.mac.clone();
+        mac.update(message);
+        let out = mac.finalize().into_bytes();
+        let mut bytes = [0u8; MAX_TAG_LEN];
+        for (dst, src) in bytes.iter_mut().zip(out.iter()) {
+            *dst = *src;
+        }
+        Tag {
+            bytes,
+            alg: PhantomData,
+        }
+    }
+
+    /// Checks `tag` against the HMAC of `message` in constant time.
+    ///
+    /// # Errors
+    /// [`Error::InvalidSignature`] when the tag differs or is not exactly
+    /// [`A::TAG_LEN`](Algorithm::TAG_LEN) bytes long: a truncated tag never verifies.
+    pub fn verify_mac(&self, message: &[u8], tag: &[u8]) -> Result<(), Error> {
+        let mut mac = self.mac.clone();
+        mac.update(message);
+        // `verify_slice` checks the length and compares in constant time.
+        mac.verify_slice(tag).map_err(|_| Error::InvalidSignature)
+    }
+
+    /// Verifies the MAC of a token whose signing input is `parts[0] . parts[1]`, without copying
+    /// them together.
+    pub(crate) fn verify_parts(
+        &self,
+        header: &[u8],
+        payload: &[u8],
+        tag: &[u8],
+    ) -> Result<(), Error> {
+        let mut mac = self.mac.clone();
+        mac.update(header);
+        mac.update(b".");
+        mac.update(payload);
+        mac.verify_slice(tag).map_err(|_| Error::InvalidSignature)
+    }
+
+    /// Starts a MAC from the pre-keyed state, for signing.
+    pub(crate) fn start(&self) -> <A as Sealed>::Mac {
+        self.mac.clone()
+    }
+}
+
+impl<A: Algorithm> Clone for HmacKey<A> {
+    fn clone(&self) -> Self {
+        Self {
+            mac: self.mac.clone(),
+            kid: self.kid,
+            alg: PhantomData,
+        }
+    }
+}
+
+impl<A: Algorithm> fmt::Debug for HmacKey<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HmacKey")
+            .field("alg", &A::NAME)
+            .field("kid", &self.kid())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A full-length HMAC tag made by [`HmacKey::mac`]. Not secret, but compare tags with
+/// [`HmacKey::verify_mac`], never `==`, so it has no `PartialEq`.
+#[derive(Clone, Copy)]
+pub struct Tag<A: Algorithm> {
+    bytes: [u8; MAX_TAG_LEN],
+    alg: PhantomData<A>,
+}
+
+impl<A: Algorithm> Tag<A> {
+    /// The tag's [`A::TAG_LEN`](Algorithm::TAG_LEN) bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..A::TAG_LEN).unwrap_or(&self.bytes)
+    }
+}
+
+impl<A: Algorithm> fmt::Debug for Tag<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Tag(")?;
+        for b in self.as_bytes() {
+            write!(f, "{b:02x}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// A bounded key id stored inline, so keys need no heap.
+#[derive(Clone, Copy)]
+pub(crate) struct KeyId {
+    bytes: [u8; MAX_KID_LEN],
+    len: u8,
+}
+
+impl KeyId {
+    const EMPTY: KeyId = KeyId {
+        bytes: [0; MAX_KID_LEN],
+        len: 0,
+    };
+
+    fn new(kid: &str) -> Result<Self, Error> {
+        let mut id = Self::EMPTY;
+        let dst = id.bytes.get_mut(..kid.len()).ok_or(Error::InvalidKeyId)?;
+        if kid.is_empty() {
+            return Err(Error::InvalidKeyId);
+        }
+        dst.copy_from_slice(kid.as_bytes());
+        id.len = u8::try_from(kid.len()).map_err(|_| Error::InvalidKeyId)?;
+        Ok(id)
+    }
+
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        let bytes = self.bytes.get(..usize::from(self.len))?;
+        match core::str::from_utf8(bytes) {
+            Ok(s) if !s.is_empty() => Some(s),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Hs256, Hs384, Hs512};
+
+    #[test]
+    fn short_keys_are_rejected_with_the_minimum() {
+        assert_eq!(
+            HmacKey::<Hs256>::new(&[1; 31]).unwrap_err(),
+            Error::KeyTooShort { len: 31, min: 32 }
+        );
+        assert_eq!(
+            HmacKey::<Hs384>::new(&[1; 47]).unwrap_err(),
+            Error::KeyTooShort { len: 47, min: 48 }
+        );
+        assert_eq!(
+            HmacKey::<Hs512>::new(&[1; 63]).unwrap_err(),
+            Error::KeyTooShort { len: 63, min: 64 }
+        );
+        assert!(HmacKey::<Hs512>::new(&[1; 64]).is_ok());
+    }
+
+    #[test]
+    fn kid_is_bounded_and_non_empty() {
+        let key = HmacKey::<Hs256>::new(&[1; 32]).unwrap();
+        assert_eq!(key.clone().with_kid("").unwrap_err(), Error::InvalidKeyId);
+        let long = "k".repeat(MAX_KID_LEN + 1);
+        assert_eq!(
+            key.clone().with_kid(&long).unwrap_err(),
+            Error::InvalidKeyId
+        );
+        let max = "k".repeat(MAX_KID_LEN);
+        assert_eq!(key.with_kid(&max).unwrap().kid(), Some(max.as_str()));
+    }
+
+    #[test]
+    fn debug_never_prints_the_secret() {
+        let key = HmacKey::<Hs256>::new(b"supersecretsupersecretsupersecret").unwrap();
+        let shown = std::format!("{key:?}");
+        assert!(!shown.contains("supersecret"), "{shown}");
+        assert_eq!(shown, "HmacKey { alg: \"HS256\", kid: None, .. }");
+    }
+}

@@ -1,0 +1,29 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[cfg(any(test, feature = "std"))]
+extern crate std;
+
+mod alg;
+mod base64url;
+mod claims;
+mod error;
+mod header;
+mod json;
+mod key;
+mod keyset;
+mod sign;
+mod validation;
+mod verify;
+
+pub use alg::{Algorithm, Hs256, Hs384, Hs512};
+pub use claims::{Audience, Claims, NumericDate, RegisteredClaims};
+pub use error::{Claim, Error};
+pub use header::{Header, HeaderOptions};
+pub use json::MAX_DEPTH;
+pub use key::{HmacKey, MAX_KID_LEN, Tag};
+pub use keyset::KeySet;
+pub use sign::{sign, sign_with_header};
+pub use validation::{DEFAULT_MAX_TOKEN_LEN, Revocation, Validation};
+pub use verify::{UntrustedToken, VerifyingKeys, scratch_len, verify};

@@ -1,0 +1,174 @@
+//! Signing: claims → JSON → base64url → MAC, all inside the caller's buffer (RFC 7515 §5.1).
+
+use hmac::Mac;
+use serde::Serialize;
+
+use crate::alg::{Algorithm, MAX_TAG_LEN};
+use crate::header::{HeaderJson, HeaderOptions};
+use crate::json::{self, WriteError};
+use crate::key::HmacKey;
+use crate::{Error, base64url};
+
+/// Signs `claims` with `key` and returns the compact token, written into `buf`.
+///
+/// The header is `{"alg":…,"typ":"JWT"}`, plus the key's `kid` if it has one; use
+/// [`sign_with_header`] to choose. `claims` must serialize as a JSON object; put the registered
+/// claims (`exp`, `sub`, …) in it as ordinary fields. Nothing is allocated.
+///
+/// ```
+/// use microjwt::{HmacKey, Hs256};
+/// let key = HmacKey::<Hs256>::new(b"an example secret, 32 bytes long")?;
+/// let mut buf = [0u8; 128];
+/// let token = microjwt::sign(&key, &serde_json::json!({"sub": "ada", "exp": 2000}), &mut buf)?;
+/// assert!(token.starts_with("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."));
+/// # Ok::<(), microjwt::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::BufferTooSmall`] when `buf` cannot hold the token: the buffer's contents are then
+/// unspecified, and no truncated token is ever returned. [`Error::Unserializable`] when `claims`
+/// is not a JSON object or holds a value JSON cannot represent (NaN, infinity, a non-string map
+/// key).
+pub fn sign<'b, A: Algorithm, T: Serialize + ?Sized>(
+    key: &HmacKey<A>,
+    claims: &T,
+    buf: &'b mut [u8],
+) -> Result<&'b str, Error> {
+    sign_with_header(key, &HeaderOptions::new(), claims, buf)
+}
+
+/// [`sign`] with header parameters of your choice.
+///
+/// ```
+/// use microjwt::{HeaderOptions, HmacKey, Hs256};
+/// let key = HmacKey::<Hs256>::new(b"an example secret, 32 bytes long")?;
+/// let mut buf = [0u8; 160];
+/// let header = HeaderOptions::new().typ(Some("at+jwt")).kid("k1");
+/// let token = microjwt::sign_with_header(&key, &header, &serde_json::json!({"exp": 9}), &mut buf)?;
+/// let mut scratch = [0u8; 160];
+/// let untrusted = microjwt::UntrustedToken::parse(token, 8192)?;
+/// assert_eq!(untrusted.danger_unverified_header(&mut scratch)?.kid(), Some("k1"));
+/// # Ok::<(), microjwt::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`sign`].
+pub fn sign_with_header<'b, A: Algorithm, T: Serialize + ?Sized>(
+    key: &HmacKey<A>,
+    header: &HeaderOptions<'_>,
+    claims: &T,
+    buf: &'b mut [u8],
+) -> Result<&'b str, Error> {
+    let header = HeaderJson {
+        alg: A::NAME,
+        typ: header.typ,
+        cty: header.cty,
+        kid: header.kid.or(key.kid()),
+    };
+    let result = write_token(key, &header, claims, buf);
+    match result {
+        Ok(len) => {
+            let token = buf
+                .get(..len)
+                .ok_or(Error::BufferTooSmall { needed: len })?;
+            core::str::from_utf8(token).map_err(|_| Error::Unserializable)
+        }
+        Err(Error::BufferTooSmall { .. }) => Err(Error::BufferTooSmall {
+            needed: signed_len::<A, _>(&header, claims)?,
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes the token into `buf`, returning its length.
+fn write_token<A: Algorithm, T: Serialize + ?Sized>(
+    key: &HmacKey<A>,
+    header: &HeaderJson<'_>,
+    claims: &T,
+    buf: &mut [u8],
+) -> Result<usize, Error> {
+    let header_len = write_segment(header, buf)?;
+    let rest = buf
+        .get_mut(header_len..)
+        .ok_or(Error::BufferTooSmall { needed: 0 })?;
+    let (dot, rest) = rest
+        .split_first_mut()
+        .ok_or(Error::BufferTooSmall { needed: 0 })?;
+    *dot = b'.';
+    let payload_len = write_segment(claims, rest)?;
+    let signed_len = header_len + 1 + payload_len;
+
+    let (signing_input, rest) = buf.split_at_mut(signed_len);
+    let mut mac = key.start();
+    mac.update(signing_input);
+    let tag = mac.finalize().into_bytes();
+    let (dot, rest) = rest
+        .split_first_mut()
+        .ok_or(Error::BufferTooSmall { needed: 0 })?;
+    *dot = b'.';
+    let tag_len = base64url::encode(tag.get(..A::TAG_LEN).unwrap_or(&tag), rest)?;
+    Ok(signed_len + 1 + tag_len)
+}
+
+/// Serializes `value` as a JSON object and base64url-encodes it in place at the front of `buf`,
+/// returning the encoded length.
+fn write_segment<T: Serialize + ?Sized>(value: &T, buf: &mut [u8]) -> Result<usize, Error> {
+    let json_len = json::to_slice(value, buf).map_err(write_error)?;
+    if buf.first() != Some(&b'{') {
+        return Err(Error::Unserializable);
+    }
+    encode_in_place(buf, json_len)
+}
+
+/// Base64url-encodes `buf[..len]` into `buf[..encoded_len(len)]`.
+///
+/// Works from the last group backwards: group `i` is read from `3i..3i+3` before its output is
+/// written to `4i..4i+4`, and since `4i >= 3i` that output never overwrites a byte of an earlier
+/// group still to be read. Saves a second buffer the size of the payload.
+fn encode_in_place(buf: &mut [u8], len: usize) -> Result<usize, Error> {
+    let encoded = base64url::encoded_len(len);
+    if buf.len() < encoded {
+        return Err(Error::BufferTooSmall { needed: 0 });
+    }
+    let groups = len.div_ceil(3);
+    for group in (0..groups).rev() {
+        let from = group * 3;
+        let to = group * 4;
+        let take = (len - from).min(3);
+        let mut bytes = [0u8; 3];
+        for (dst, src) in bytes
+            .iter_mut()
+            .zip(buf.get(from..from + take).unwrap_or(&[]))
+        {
+            *dst = *src;
+        }
+        let mut chars = [0u8; 4];
+        let written = base64url::encode(bytes.get(..take).unwrap_or(&[]), &mut chars)?;
+        let out = buf
+            .get_mut(to..to + written)
+            .ok_or(Error::BufferTooSmall { needed: 0 })?;
+        out.copy_from_slice(chars.get(..written).unwrap_or(&[]));
+    }
+    Ok(encoded)
+}
+
+/// The exact length of the token `sign` would make, found by serializing into a counter.
+fn signed_len<A: Algorithm, T: Serialize + ?Sized>(
+    header: &HeaderJson<'_>,
+    claims: &T,
+) -> Result<usize, Error> {
+    let header = json::measure(header).map_err(write_error)?;
+    let payload = json::measure(claims).map_err(write_error)?;
+    Ok(base64url::encoded_len(header)
+        + 1
+        + base64url::encoded_len(payload)
+        + 1
+        + base64url::encoded_len(A::TAG_LEN.min(MAX_TAG_LEN)))
+}
+
+fn write_error(e: WriteError) -> Error {
+    match e {
+        WriteError::BufferFull => Error::BufferTooSmall { needed: 0 },
+        WriteError::Unsupported => Error::Unserializable,
+    }
+}

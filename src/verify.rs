@@ -1,0 +1,164 @@
+//! Verification, as a pipeline of stages, each in its own file, each run only if the one before
+//! it passed:
+//!
+//! ```text
+//!  token: &str
+//!    │ split      three base64url segments, length capped          → UntrustedToken
+//!    │ signature  HMAC over `header.payload`, constant-time compare  (no JSON parsed yet)
+//!    │ header     decode + strict JSON; alg, crit, typ, cty          → Header
+//!    │ payload    decode into the caller's scratch
+//!    ▼ claims     one strict JSON pass: registered claims checked,   → Claims<T>
+//!                 caller's T deserialized, revocation hook last
+//! ```
+//!
+//! With a [`KeySet`](crate::KeySet) the header is decoded and parsed before the MAC, only to pick
+//! the key named by `kid` among the caller's own keys (RFC 8725 §3.10); nothing in it is trusted
+//! until the MAC has passed.
+
+mod claims;
+mod header;
+mod payload;
+mod signature;
+mod split;
+
+pub use split::UntrustedToken;
+
+use serde::Deserialize;
+
+use crate::alg::Algorithm;
+use crate::claims::Claims;
+use crate::key::HmacKey;
+use crate::{Error, Validation, base64url};
+
+/// A scratch buffer of this many bytes is always enough to verify a token of `token_len` bytes.
+///
+/// The decoded header and payload take about ¾ of the token's length; strings with escapes are
+/// unescaped into the rest. Tokens whose strings have no escapes need only
+/// ¾ × `token_len`.
+///
+/// ```
+/// const SCRATCH: usize = microjwt::scratch_len(1024);
+/// let mut scratch = [0u8; SCRATCH];
+/// # let _ = &mut scratch;
+/// ```
+pub const fn scratch_len(token_len: usize) -> usize {
+    // Decoded header + payload, then at most as much again for unescaped strings (each string
+    // is unescaped once, plus the `aud` array a second time when the caller's type reads it too).
+    let decoded = token_len / 4 * 3 + 2;
+    decoded * 3
+}
+
+/// Where the key to check a token comes from: one [`HmacKey`] or a [`KeySet`](crate::KeySet).
+/// Sealed.
+pub trait VerifyingKeys: sealed::Sealed {}
+
+pub(crate) mod sealed {
+    use super::{Algorithm, Error, HmacKey};
+
+    pub trait Sealed {
+        /// The algorithm of every key.
+        type Alg: Algorithm;
+
+        /// Whether the header must be read (untrusted) before the MAC, to find `kid`.
+        const SELECTS_BY_KID: bool;
+
+        /// The key for a token with this `kid`.
+        fn key_for(&self, kid: Option<&str>) -> Result<&HmacKey<Self::Alg>, Error>;
+    }
+}
+
+impl<A: Algorithm> VerifyingKeys for HmacKey<A> {}
+
+impl<A: Algorithm> sealed::Sealed for HmacKey<A> {
+    type Alg = A;
+    const SELECTS_BY_KID: bool = false;
+
+    /// A single key ignores `kid`: the header is not even parsed before the MAC.
+    fn key_for(&self, _kid: Option<&str>) -> Result<&HmacKey<A>, Error> {
+        Ok(self)
+    }
+}
+
+/// Verifies a JWS compact-serialized JWT and returns its claims.
+///
+/// `keys` is an [`HmacKey`] (its type fixes the algorithm) or a [`KeySet`](crate::KeySet).
+/// `scratch` receives the decoded header and payload; the returned [`Claims`] borrow it, so `T`
+/// may hold `&str` fields. [`scratch_len`] says how large it must be at most. Nothing is
+/// allocated.
+///
+/// ```
+/// use microjwt::{HmacKey, Hs256, Validation};
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, Deserialize)]
+/// struct Session<'a> { sub: &'a str, admin: bool, exp: u64 }
+///
+/// let key = HmacKey::<Hs256>::new(b"an example secret, 32 bytes long")?;
+/// let mut buf = [0u8; 256];
+/// let token = microjwt::sign(&key, &Session { sub: "ada", admin: false, exp: 2_000 }, &mut buf)?;
+///
+/// let mut scratch = [0u8; 256];
+/// let claims = microjwt::verify::<Session>(&key, token, &Validation::new(1_000), &mut scratch)?;
+/// assert_eq!(claims.custom().sub, "ada");
+/// assert_eq!(claims.registered().exp().map(|e| e.secs()), Some(2_000));
+///
+/// // At exp the token has expired (RFC 7519 §4.1.4):
+/// let err = microjwt::verify::<Session>(&key, token, &Validation::new(2_000), &mut scratch);
+/// assert_eq!(err.unwrap_err(), microjwt::Error::Expired { exp: 2_000, now: 2_000 });
+/// # Ok::<(), microjwt::Error>(())
+/// ```
+///
+/// # Errors
+/// Any [`Error`] of the verification stages, in pipeline order: the first failing check wins.
+/// Before the MAC has passed only [`Error::TokenTooLarge`], [`Error::Malformed`],
+/// [`Error::Base64`], [`Error::UnknownKeyId`], [`Error::MissingKeyId`] (plus JSON errors from
+/// reading `kid` with a key set) and [`Error::InvalidSignature`] are possible.
+/// [`Error::BufferTooSmall`] when `scratch` is too small.
+pub fn verify<'s, T: Deserialize<'s>>(
+    keys: &impl VerifyingKeys,
+    token: &str,
+    validation: &Validation<'_>,
+    scratch: &'s mut [u8],
+) -> Result<Claims<'s, T>, Error> {
+    run(keys, token, validation, scratch).map_err(|e| match e {
+        // Stages only know their own buffer ran out; the caller needs a size that always works.
+        Error::BufferTooSmall { .. } => Error::BufferTooSmall {
+            needed: scratch_len(token.len()),
+        },
+        e => e,
+    })
+}
+
+fn run<'s, K: VerifyingKeys, T: Deserialize<'s>>(
+    keys: &K,
+    token: &str,
+    validation: &Validation<'_>,
+    scratch: &'s mut [u8],
+) -> Result<Claims<'s, T>, Error> {
+    let token = UntrustedToken::parse(token, validation.max_len())?;
+    let (header, arena) = if K::SELECTS_BY_KID {
+        let (header, arena) = header::read(token.header_b64(), scratch)?;
+        signature::check(keys.key_for(header.header.kid)?, &token)?;
+        (header, arena)
+    } else {
+        signature::check(keys.key_for(None)?, &token)?;
+        header::read(token.header_b64(), scratch)?
+    };
+    let header = header::check::<K::Alg>(header, validation)?;
+    let (payload, arena) = payload::decode(token.payload_b64(), arena)?;
+    let (registered, custom) = claims::read(payload, arena, validation)?;
+    Ok(Claims {
+        header,
+        registered,
+        custom,
+    })
+}
+
+/// Decodes one base64url segment into the front of `scratch` as UTF-8 text, returning the text
+/// and the rest of `scratch`.
+fn decode_text<'s>(b64: &str, scratch: &'s mut [u8]) -> Result<(&'s str, &'s mut [u8]), Error> {
+    let len = base64url::decode(b64.as_bytes(), scratch)?.len();
+    let (text, rest) = scratch.split_at_mut(len);
+    let text = core::str::from_utf8(text).map_err(|_| Error::Json)?;
+    Ok((text, rest))
+}

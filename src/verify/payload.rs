@@ -1,0 +1,16 @@
+//! Stage 4: decode the authenticated payload into the caller's scratch buffer.
+
+use crate::Error;
+
+/// Decodes the payload segment into the front of `scratch`; the rest of it becomes the arena for
+/// unescaped strings.
+///
+/// # Errors
+/// [`Error::Base64`] for non-canonical base64url, [`Error::Json`] when the payload is not UTF-8,
+/// [`Error::BufferTooSmall`].
+pub(crate) fn decode<'s>(
+    b64: &str,
+    scratch: &'s mut [u8],
+) -> Result<(&'s str, &'s mut [u8]), Error> {
+    super::decode_text(b64, scratch)
+}
