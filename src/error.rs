@@ -78,7 +78,7 @@ impl fmt::Display for Claim {
 /// # use microjwt::{HmacKey, Hs256, Validation, Error};
 /// let key = HmacKey::<Hs256>::new(&[7; 32])?;
 /// let mut scratch = [0u8; 256];
-/// let err = microjwt::verify::<_, ()>(&key, "not a token", &Validation::new(0), &mut scratch)
+/// let err = microjwt::verify::<()>(&key, "not a token", &Validation::new(0), &mut scratch)
 ///     .unwrap_err();
 /// assert_eq!(err, Error::Malformed);
 /// # Ok::<(), Error>(())

@@ -26,4 +26,4 @@ pub use key::{HmacKey, MAX_KID_LEN, Tag};
 pub use keyset::KeySet;
 pub use sign::{sign, sign_with_header};
 pub use validation::{DEFAULT_MAX_TOKEN_LEN, Revocation, Validation};
-pub use verify::{UntrustedToken, VerifyingKeys, scratch_len, verify};
+pub use verify::{Jws, UntrustedToken, VerifyingKeys, scratch_len, verify, verify_jws};

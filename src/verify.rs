@@ -27,6 +27,7 @@ use serde::Deserialize;
 
 use crate::alg::Algorithm;
 use crate::claims::Claims;
+use crate::header::Header;
 use crate::key::HmacKey;
 use crate::{Error, Validation, base64url};
 
@@ -90,7 +91,7 @@ impl<A: Algorithm> sealed::Sealed for HmacKey<A> {
 /// use microjwt::{HmacKey, Hs256, Validation};
 /// use serde::{Deserialize, Serialize};
 ///
-/// #[derive(Serialize, Deserialize)]
+/// #[derive(Debug, Serialize, Deserialize)]
 /// struct Session<'a> { sub: &'a str, admin: bool, exp: u64 }
 ///
 /// let key = HmacKey::<Hs256>::new(b"an example secret, 32 bytes long")?;
@@ -129,12 +130,86 @@ pub fn verify<'s, T: Deserialize<'s>>(
     })
 }
 
+/// A verified JWS whose payload need not be JSON: what [`verify_jws`] returns.
+#[derive(Clone, Copy, Debug)]
+pub struct Jws<'s> {
+    header: Header<'s>,
+    payload: &'s [u8],
+}
+
+impl<'s> Jws<'s> {
+    /// The protected header.
+    pub fn header(&self) -> &Header<'s> {
+        &self.header
+    }
+
+    /// The payload bytes, authenticated but not interpreted.
+    pub fn payload(&self) -> &'s [u8] {
+        self.payload
+    }
+}
+
+/// Verifies a JWS in compact serialization (RFC 7515 §5.2) whose payload is arbitrary bytes,
+/// not necessarily a JWT: split, MAC, header checks, payload decode — every stage of [`verify`]
+/// but the claims. Use [`verify`] for JWTs: this checks no time, issuer or audience.
+///
+/// ```
+/// use microjwt::{HmacKey, Hs256, Validation};
+/// // RFC 7797 §4.1: a JWS whose payload is the four bytes `$.02`.
+/// let key = HmacKey::<Hs256>::new(&[
+///     3, 35, 53, 75, 43, 15, 165, 188, 131, 126, 6, 101, 119, 123, 166, 143, 90, 179, 40, 230,
+///     240, 84, 201, 40, 169, 15, 132, 178, 210, 80, 46, 191, 211, 251, 90, 146, 210, 6, 71, 239,
+///     150, 138, 180, 195, 119, 98, 61, 34, 61, 46, 33, 114, 5, 46, 79, 8, 192, 205, 154, 245,
+///     103, 208, 128, 163,
+/// ])?;
+/// let token = "eyJhbGciOiJIUzI1NiJ9.JC4wMg.5mvfOroL-g7HyqJoozehmsaqmvTYGEq5jTI1gVvoEoQ";
+/// let mut scratch = [0u8; 64];
+/// let jws = microjwt::verify_jws(&key, token, &Validation::new(0), &mut scratch)?;
+/// assert_eq!(jws.payload(), b"$.02");
+/// # Ok::<(), microjwt::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`verify`], up to and including the payload decode; never a JSON error for the payload.
+pub fn verify_jws<'s>(
+    keys: &impl VerifyingKeys,
+    token: &str,
+    validation: &Validation<'_>,
+    scratch: &'s mut [u8],
+) -> Result<Jws<'s>, Error> {
+    let needed = scratch_len(token.len());
+    let (header, payload, _) =
+        authenticate(keys, token, validation, scratch).map_err(|e| match e {
+            Error::BufferTooSmall { .. } => Error::BufferTooSmall { needed },
+            e => e,
+        })?;
+    Ok(Jws { header, payload })
+}
+
 fn run<'s, K: VerifyingKeys, T: Deserialize<'s>>(
     keys: &K,
     token: &str,
     validation: &Validation<'_>,
     scratch: &'s mut [u8],
 ) -> Result<Claims<'s, T>, Error> {
+    let (header, payload, arena) = authenticate(keys, token, validation, scratch)?;
+    let payload = core::str::from_utf8(payload).map_err(|_| Error::Json)?;
+    let (registered, custom) = claims::read(payload, arena, validation)?;
+    Ok(Claims {
+        header,
+        registered,
+        custom,
+    })
+}
+
+/// The stages every JWS goes through: split, signature, header, payload decode. Returns the
+/// checked header, the decoded payload and the unused rest of `scratch`.
+fn authenticate<'s, K: VerifyingKeys>(
+    keys: &K,
+    token: &str,
+    validation: &Validation<'_>,
+    scratch: &'s mut [u8],
+) -> Result<(Header<'s>, &'s [u8], &'s mut [u8]), Error> {
     let token = UntrustedToken::parse(token, validation.max_len())?;
     let (header, arena) = if K::SELECTS_BY_KID {
         let (header, arena) = header::read(token.header_b64(), scratch)?;
@@ -146,19 +221,19 @@ fn run<'s, K: VerifyingKeys, T: Deserialize<'s>>(
     };
     let header = header::check::<K::Alg>(header, validation)?;
     let (payload, arena) = payload::decode(token.payload_b64(), arena)?;
-    let (registered, custom) = claims::read(payload, arena, validation)?;
-    Ok(Claims {
-        header,
-        registered,
-        custom,
-    })
+    Ok((header, payload, arena))
 }
 
-/// Decodes one base64url segment into the front of `scratch` as UTF-8 text, returning the text
-/// and the rest of `scratch`.
-fn decode_text<'s>(b64: &str, scratch: &'s mut [u8]) -> Result<(&'s str, &'s mut [u8]), Error> {
+/// Decodes one base64url segment into the front of `scratch`, returning the bytes and the rest
+/// of `scratch`.
+fn decode_segment<'s>(b64: &str, scratch: &'s mut [u8]) -> Result<(&'s [u8], &'s mut [u8]), Error> {
     let len = base64url::decode(b64.as_bytes(), scratch)?.len();
-    let (text, rest) = scratch.split_at_mut(len);
-    let text = core::str::from_utf8(text).map_err(|_| Error::Json)?;
-    Ok((text, rest))
+    let (bytes, rest) = scratch.split_at_mut(len);
+    Ok((bytes, rest))
+}
+
+/// [`decode_segment`] for segments that must be UTF-8 text (the header).
+fn decode_text<'s>(b64: &str, scratch: &'s mut [u8]) -> Result<(&'s str, &'s mut [u8]), Error> {
+    let (bytes, rest) = decode_segment(b64, scratch)?;
+    Ok((core::str::from_utf8(bytes).map_err(|_| Error::Json)?, rest))
 }

@@ -6,11 +6,10 @@ use crate::Error;
 /// unescaped strings.
 ///
 /// # Errors
-/// [`Error::Base64`] for non-canonical base64url, [`Error::Json`] when the payload is not UTF-8,
-/// [`Error::BufferTooSmall`].
+/// [`Error::Base64`] for non-canonical base64url, [`Error::BufferTooSmall`].
 pub(crate) fn decode<'s>(
     b64: &str,
     scratch: &'s mut [u8],
-) -> Result<(&'s str, &'s mut [u8]), Error> {
-    super::decode_text(b64, scratch)
+) -> Result<(&'s [u8], &'s mut [u8]), Error> {
+    super::decode_segment(b64, scratch)
 }
