@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![no_std]
+#![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(any(test, feature = "std"))]
@@ -13,6 +14,7 @@ mod header;
 mod json;
 mod key;
 mod keyset;
+mod replay;
 mod sign;
 mod validation;
 mod verify;
@@ -24,6 +26,7 @@ pub use header::{Header, HeaderOptions};
 pub use json::MAX_DEPTH;
 pub use key::{HmacKey, MAX_KID_LEN, Tag};
 pub use keyset::KeySet;
+pub use replay::ReplayGuard;
 pub use sign::{sign, sign_with_header};
 pub use validation::{DEFAULT_MAX_TOKEN_LEN, Revocation, Validation};
 pub use verify::{Jws, UntrustedToken, VerifyingKeys, scratch_len, verify, verify_jws};

@@ -198,6 +198,10 @@ impl<'v> Validation<'v> {
         self
     }
 
+    pub(crate) const fn leeway_secs(&self) -> u64 {
+        self.leeway
+    }
+
     pub(crate) const fn max_len(&self) -> usize {
         self.max_token_len
     }

@@ -1,0 +1,125 @@
+//! `ReplayGuard`: accept a one-time token exactly once, in fixed memory.
+
+use sha2::{Digest, Sha256};
+
+use crate::claims::RegisteredClaims;
+use crate::{Claim, Error, Validation};
+
+/// Remembers the `jti` of up to `N` recently accepted tokens until they expire, so that a second
+/// presentation of the same token is rejected with [`Error::Replayed`].
+///
+/// For commands that must run once ("open valve 3"): a stateless token alone can be replayed by
+/// anyone who saw it until it expires. Call [`record`](Self::record) after
+/// [`verify`](crate::verify) succeeded.
+///
+/// - It stores a 128-bit SHA-256 digest of the `jti` and the token's expiry, never the string:
+///   32 bytes per entry, `32 × N` bytes in all.
+/// - Entries are forgotten once their token can no longer verify (`now >= exp + leeway`).
+/// - When all `N` entries belong to unexpired tokens it **fails closed** with
+///   [`Error::ReplayCacheFull`] rather than forget one. Size `N` for the number of one-time
+///   tokens that can be live at once.
+/// - Tokens must carry `jti` and `exp`: without `exp` an entry could never be evicted.
+/// - State is in RAM: after a reboot the guard is empty, so pair it with short token lifetimes or
+///   an [`issued_after`](Validation::issued_after) epoch persisted across boots.
+///
+/// ```
+/// use microjwt::{Error, HmacKey, Hs256, ReplayGuard, Validation};
+/// let key = HmacKey::<Hs256>::new(&[7; 32])?;
+/// let mut buf = [0u8; 128];
+/// let token = microjwt::sign(&key, &serde_json::json!({"jti": "cmd-1", "exp": 60}), &mut buf)?;
+///
+/// let mut guard = ReplayGuard::<8>::new();
+/// let validation = Validation::new(10);
+/// let mut scratch = [0u8; 128];
+/// let claims = microjwt::verify::<()>(&key, token, &validation, &mut scratch)?;
+/// guard.record(claims.registered(), &validation)?;            // first use: accepted
+/// let again = microjwt::verify::<()>(&key, token, &validation, &mut scratch)?;
+/// assert_eq!(guard.record(again.registered(), &validation), Err(Error::Replayed));
+/// # Ok::<(), microjwt::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct ReplayGuard<const N: usize> {
+    entries: [Option<Entry>; N],
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    jti_digest: [u8; 16],
+    /// The first time at which the token no longer verifies: `exp + leeway`, saturated.
+    dead_at: u64,
+}
+
+impl<const N: usize> ReplayGuard<N> {
+    /// An empty guard.
+    pub const fn new() -> Self {
+        Self { entries: [None; N] }
+    }
+
+    /// Records the token with these (verified) claims as used, or rejects it if it was used
+    /// before. Expired entries are evicted first.
+    ///
+    /// # Errors
+    /// [`Error::MissingClaim`] when the token has no `jti` or no `exp`; [`Error::TimeUnknown`]
+    /// when the validation has no clock (nothing could ever be evicted); [`Error::Replayed`]
+    /// when the `jti` was recorded and has not expired; [`Error::ReplayCacheFull`] when every
+    /// entry belongs to a live token.
+    pub fn record(
+        &mut self,
+        claims: &RegisteredClaims<'_>,
+        validation: &Validation<'_>,
+    ) -> Result<(), Error> {
+        let jti = claims.jti().ok_or(Error::MissingClaim(Claim::Jti))?;
+        let exp = claims.exp().ok_or(Error::MissingClaim(Claim::Exp))?;
+        let now = validation.now().ok_or(Error::TimeUnknown)?;
+        for slot in &mut self.entries {
+            if slot.is_some_and(|entry| entry.dead_at <= now) {
+                *slot = None;
+            }
+        }
+        let jti_digest = digest(jti);
+        if self
+            .entries
+            .iter()
+            .flatten()
+            .any(|entry| entry.jti_digest == jti_digest)
+        {
+            return Err(Error::Replayed);
+        }
+        let slot = self
+            .entries
+            .iter_mut()
+            .find(|slot| slot.is_none())
+            .ok_or(Error::ReplayCacheFull)?;
+        let dead_at = exp.ceil_secs().saturating_add(validation.leeway_secs());
+        *slot = Some(Entry {
+            jti_digest,
+            dead_at,
+        });
+        Ok(())
+    }
+
+    /// How many unexpired-or-not-yet-evicted entries the guard holds.
+    pub fn len(&self) -> usize {
+        self.entries.iter().flatten().count()
+    }
+
+    /// Whether the guard holds no entry.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<const N: usize> Default for ReplayGuard<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn digest(jti: &str) -> [u8; 16] {
+    let full = Sha256::digest(jti.as_bytes());
+    let mut out = [0u8; 16];
+    for (dst, src) in out.iter_mut().zip(full.iter()) {
+        *dst = *src;
+    }
+    out
+}

@@ -1,0 +1,135 @@
+//! Proves sign and verify never touch the heap: a counting global allocator, per thread so the
+//! test harness's own threads cannot interfere.
+#![allow(unsafe_code)] // a global allocator cannot be written without it; the library forbids unsafe
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use microjwt::{HeaderOptions, HmacKey, Hs256, Hs384, Hs512, KeySet, ReplayGuard, Validation};
+use serde::{Deserialize, Serialize};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Runs `f` and returns how many allocations it made on this thread.
+fn allocations(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
+
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+struct Session<'a> {
+    sub: &'a str,
+    iss: &'a str,
+    aud: [&'a str; 2],
+    exp: u64,
+    iat: u64,
+    jti: &'a str,
+    name: &'a str,
+    admin: bool,
+    roles: [&'a str; 3],
+}
+
+const SESSION: Session<'static> = Session {
+    sub: "user-42",
+    iss: "https://issuer.example",
+    aud: ["api", "admin"],
+    exp: 2_000,
+    iat: 1_000,
+    jti: "one-time-\u{e9}",
+    name: "Zoë \"the\" admin\n",
+    admin: true,
+    roles: ["read", "write", "delete"],
+};
+
+fn round_trip<A: microjwt::Algorithm>(key: &HmacKey<A>) -> usize {
+    let mut buf = [0u8; 1024];
+    let mut scratch = [0u8; 2048];
+    let audiences = ["admin"];
+    let validation = Validation::new(1_500)
+        .leeway(30)
+        .issuer("https://issuer.example")
+        .audience(&audiences);
+    allocations(|| {
+        let token =
+            microjwt::sign_with_header(key, &HeaderOptions::new().kid("k1"), &SESSION, &mut buf)
+                .unwrap();
+        let claims =
+            microjwt::verify::<Session<'_>>(key, token, &validation, &mut scratch).unwrap();
+        assert_eq!(claims.custom(), &SESSION);
+        assert_eq!(claims.registered().jti(), Some("one-time-\u{e9}"));
+    })
+}
+
+#[test]
+fn sign_and_verify_allocate_nothing() {
+    assert_eq!(round_trip(&HmacKey::<Hs256>::new(&[1; 32]).unwrap()), 0);
+    assert_eq!(round_trip(&HmacKey::<Hs384>::new(&[1; 48]).unwrap()), 0);
+    assert_eq!(round_trip(&HmacKey::<Hs512>::new(&[1; 64]).unwrap()), 0);
+}
+
+#[test]
+fn key_set_replay_guard_and_rejections_allocate_nothing() {
+    let mut keys = KeySet::<Hs256, 4>::new();
+    let key = HmacKey::<Hs256>::new(&[1; 32])
+        .unwrap()
+        .with_kid("k1")
+        .unwrap();
+    let mut buf = [0u8; 1024];
+    let token = microjwt::sign(&key, &SESSION, &mut buf).unwrap().to_owned();
+    let tampered = token.replacen('.', ".e", 1);
+    let revoked = |c: &microjwt::RegisteredClaims<'_>| c.sub() == Some("someone-else");
+    let audiences = ["api"];
+    let validation = Validation::new(1_500)
+        .audience(&audiences)
+        .issued_after(900)
+        .revocation(&revoked);
+    let mut guard = ReplayGuard::<8>::new();
+    let mut scratch = [0u8; 2048];
+    let count = allocations(|| {
+        keys.insert(key.clone()).unwrap();
+        let claims = microjwt::verify::<()>(&keys, &token, &validation, &mut scratch).unwrap();
+        guard.record(claims.registered(), &validation).unwrap();
+        let again = microjwt::verify::<()>(&keys, &token, &validation, &mut scratch).unwrap();
+        assert_eq!(
+            guard.record(again.registered(), &validation),
+            Err(microjwt::Error::Replayed)
+        );
+        assert!(microjwt::verify::<()>(&keys, &tampered, &validation, &mut scratch).is_err());
+        let expired = Validation::new(5_000).audience(&audiences);
+        assert!(microjwt::verify::<()>(&key, &token, &expired, &mut scratch).is_err());
+        let mut tiny = [0u8; 4];
+        assert!(microjwt::sign(&key, &SESSION, &mut tiny).is_err());
+        let _ = format_args!("{}", microjwt::Error::Replayed);
+    });
+    assert_eq!(count, 0);
+}
+
+#[test]
+fn the_counter_counts() {
+    // The test can fail: an allocation is seen.
+    assert_eq!(allocations(|| drop(std::hint::black_box(vec![1u8; 16]))), 1);
+}
