@@ -10,7 +10,9 @@ use crate::Error;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// Sextet value of each byte, or `INVALID`.
+/// Sextet value of each byte, or `INVALID`. Built at compile time, where an out-of-bounds index
+/// would be a compile error, not a panic.
+#[allow(clippy::indexing_slicing)]
 const DECODE: [u8; 256] = {
     let mut table = [INVALID; 256];
     let mut i = 0;
@@ -32,7 +34,11 @@ pub(crate) const fn decoded_len(encoded_len: usize) -> Option<usize> {
 
 /// The number of characters `len` bytes encode to.
 pub(crate) const fn encoded_len(len: usize) -> usize {
-    len / 3 * 4 + [0, 2, 3][len % 3]
+    len / 3 * 4
+        + match len % 3 {
+            0 => 0,
+            rem => rem + 1,
+        }
 }
 
 /// Whether every byte is in the base64url alphabet.

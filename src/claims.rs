@@ -131,7 +131,7 @@ impl fmt::Display for NumericDate {
 /// The nanoseconds without trailing zeros, and how many digits remain.
 fn trim_nanos(mut nanos: u32) -> (u32, usize) {
     let mut width = 9;
-    while nanos % 10 == 0 && width > 1 {
+    while nanos.is_multiple_of(10) && width > 1 {
         nanos /= 10;
         width -= 1;
     }

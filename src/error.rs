@@ -189,6 +189,12 @@ pub enum Error {
         /// The minimum for this algorithm.
         min: usize,
     },
+    /// An encoded secret decodes to more than
+    /// [`MAX_ENCODED_KEY_LEN`](crate::MAX_ENCODED_KEY_LEN) bytes.
+    KeyTooLong {
+        /// The maximum.
+        max: usize,
+    },
     /// A `kid` is empty or longer than [`MAX_KID_LEN`](crate::MAX_KID_LEN).
     InvalidKeyId,
     /// The key set already holds as many keys as it can, or holds this `kid` already.
@@ -241,6 +247,7 @@ impl fmt::Display for Error {
             Error::KeyTooShort { len, min } => {
                 write!(f, "key of {len} bytes is shorter than the minimum of {min}")
             }
+            Error::KeyTooLong { max } => write!(f, "key longer than the maximum of {max} bytes"),
             Error::InvalidKeyId => f.write_str("invalid key id"),
             Error::KeySetFull => f.write_str("key set full or key id already present"),
             Error::Unserializable => f.write_str("claims cannot be serialized as a JSON object"),

@@ -8,6 +8,21 @@ use hmac::{KeyInit, Mac};
 use crate::Error;
 use crate::alg::{Algorithm, MAX_TAG_LEN, sealed::Sealed};
 
+/// The longest secret [`HmacKey::from_base64url`] decodes, in bytes: twice the largest HMAC block
+/// size, far beyond any sensible key.
+pub const MAX_ENCODED_KEY_LEN: usize = 256;
+
+/// Overwrites a buffer that held secret bytes, in a way the optimizer may not remove.
+fn wipe(buf: &mut [u8]) {
+    #[cfg(feature = "zeroize")]
+    zeroize::Zeroize::zeroize(buf);
+    #[cfg(not(feature = "zeroize"))]
+    {
+        buf.fill(0);
+        core::hint::black_box(buf);
+    }
+}
+
 /// The longest `kid` a key can carry, in bytes. Bounded so keys stay fixed-size and a hostile
 /// header cannot make key selection do unbounded work.
 pub const MAX_KID_LEN: usize = 64;
@@ -48,6 +63,37 @@ impl<A: Algorithm> HmacKey<A> {
             });
         }
         Ok(Self::danger_from_short_secret(secret))
+    }
+
+    /// Makes a key from base64url text, as in a JWK's `k` member (RFC 7518 §6.4.1).
+    ///
+    /// The secret is decoded with `base64ct`'s constant-time decoder (so its bytes do not steer
+    /// table lookups an attacker could time) into a stack buffer that is wiped afterwards.
+    ///
+    /// ```
+    /// use microjwt::{HmacKey, Hs256};
+    /// // RFC 7520 §3.5
+    /// let key = HmacKey::<Hs256>::from_base64url("hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg")?;
+    /// # Ok::<(), microjwt::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Base64`] unless `encoded` is canonical unpadded base64url;
+    /// [`Error::KeyTooLong`] beyond [`MAX_ENCODED_KEY_LEN`] decoded bytes; otherwise as [`new`](Self::new).
+    pub fn from_base64url(encoded: &str) -> Result<Self, Error> {
+        use base64ct::{Base64UrlUnpadded, Encoding};
+        let mut buf = [0u8; MAX_ENCODED_KEY_LEN];
+        let result = match Base64UrlUnpadded::decode(encoded, &mut buf) {
+            Ok(secret) => Self::new(secret),
+            Err(base64ct::Error::InvalidLength) if encoded.len() / 4 * 3 > MAX_ENCODED_KEY_LEN => {
+                Err(Error::KeyTooLong {
+                    max: MAX_ENCODED_KEY_LEN,
+                })
+            }
+            Err(_) => Err(Error::Base64),
+        };
+        wipe(&mut buf);
+        result
     }
 
     /// Makes a key from a secret of any length, including ones RFC 7518 §3.2 forbids.
@@ -236,6 +282,40 @@ mod tests {
             Error::KeyTooShort { len: 63, min: 64 }
         );
         assert!(HmacKey::<Hs512>::new(&[1; 64]).is_ok());
+    }
+
+    #[test]
+    fn base64url_keys_decode_in_constant_time_and_strictly() {
+        let key = HmacKey::<Hs256>::from_base64url("hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg")
+            .unwrap();
+        let direct = HmacKey::<Hs256>::new(&[
+            0x84, 0x9b, 0x57, 0x21, 0x9d, 0xae, 0x48, 0xde, 0x64, 0x6d, 0x07, 0xdb, 0xb5, 0x33,
+            0x56, 0x6e, 0x97, 0x66, 0x86, 0x45, 0x7c, 0x14, 0x91, 0xbe, 0x3a, 0x76, 0xdc, 0xea,
+            0x6c, 0x42, 0x71, 0x88,
+        ])
+        .unwrap();
+        assert!(direct.verify_mac(b"m", key.mac(b"m").as_bytes()).is_ok());
+        for bad in [
+            "hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg=",
+            "hJtX+Z2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg",
+        ] {
+            assert_eq!(
+                HmacKey::<Hs256>::from_base64url(bad).unwrap_err(),
+                Error::Base64,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            HmacKey::<Hs256>::from_base64url("AAAA").unwrap_err(),
+            Error::KeyTooShort { len: 3, min: 32 }
+        );
+        let long = "A".repeat(400);
+        assert_eq!(
+            HmacKey::<Hs256>::from_base64url(&long).unwrap_err(),
+            Error::KeyTooLong {
+                max: MAX_ENCODED_KEY_LEN
+            }
+        );
     }
 
     #[test]

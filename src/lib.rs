@@ -14,6 +14,8 @@ mod header;
 mod json;
 mod key;
 mod keyset;
+#[cfg(feature = "std")]
+mod owned;
 mod replay;
 mod sign;
 mod validation;
@@ -24,8 +26,11 @@ pub use claims::{Audience, Claims, NumericDate, RegisteredClaims};
 pub use error::{Claim, Error};
 pub use header::{Header, HeaderOptions};
 pub use json::MAX_DEPTH;
-pub use key::{HmacKey, MAX_KID_LEN, Tag};
+pub use key::{HmacKey, MAX_ENCODED_KEY_LEN, MAX_KID_LEN, Tag};
 pub use keyset::KeySet;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use owned::{OwnedClaims, sign_to_string, sign_to_string_with_header, unix_now, verify_owned};
 pub use replay::ReplayGuard;
 pub use sign::{sign, sign_with_header};
 pub use validation::{DEFAULT_MAX_TOKEN_LEN, Revocation, Validation};

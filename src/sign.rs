@@ -59,12 +59,7 @@ pub fn sign_with_header<'b, A: Algorithm, T: Serialize + ?Sized>(
     claims: &T,
     buf: &'b mut [u8],
 ) -> Result<&'b str, Error> {
-    let header = HeaderJson {
-        alg: A::NAME,
-        typ: header.typ,
-        cty: header.cty,
-        kid: header.kid.or(key.kid()),
-    };
+    let header = header_json(key, header);
     let result = write_token(key, &header, claims, buf);
     match result {
         Ok(len) => {
@@ -150,6 +145,29 @@ fn encode_in_place(buf: &mut [u8], len: usize) -> Result<usize, Error> {
         out.copy_from_slice(chars.get(..written).unwrap_or(&[]));
     }
     Ok(encoded)
+}
+
+/// The exact length of the token [`sign_with_header`] makes, found by serializing into a
+/// counter: the buffer size to allocate.
+#[cfg(feature = "std")]
+pub(crate) fn token_len<A: Algorithm, T: Serialize + ?Sized>(
+    key: &HmacKey<A>,
+    header: &HeaderOptions<'_>,
+    claims: &T,
+) -> Result<usize, Error> {
+    signed_len::<A, _>(&header_json(key, header), claims)
+}
+
+fn header_json<'a, A: Algorithm>(
+    key: &'a HmacKey<A>,
+    header: &HeaderOptions<'a>,
+) -> HeaderJson<'a> {
+    HeaderJson {
+        alg: A::NAME,
+        typ: header.typ,
+        cty: header.cty,
+        kid: header.kid.or(key.kid()),
+    }
 }
 
 /// The exact length of the token `sign` would make, found by serializing into a counter.

@@ -214,13 +214,13 @@ impl<'v> Validation<'v> {
     pub(crate) fn check(&self, claims: &RegisteredClaims<'_>) -> Result<(), Error> {
         self.check_present(claims)?;
         self.check_time(claims)?;
-        if let (Some(cutoff), Some(iat)) = (self.issued_after, claims.iat) {
-            if iat.ceil_secs() < cutoff {
-                return Err(Error::IssuedBeforeCutoff {
-                    iat: iat.ceil_secs(),
-                    cutoff,
-                });
-            }
+        if let (Some(cutoff), Some(iat)) = (self.issued_after, claims.iat)
+            && iat.ceil_secs() < cutoff
+        {
+            return Err(Error::IssuedBeforeCutoff {
+                iat: iat.ceil_secs(),
+                cutoff,
+            });
         }
         if self.issuer.is_some() && claims.iss != self.issuer {
             return Err(Error::IssuerMismatch);
@@ -283,22 +283,22 @@ impl<'v> Validation<'v> {
                 None => Ok(()),
             };
         };
-        if let Some(exp) = claims.exp {
-            // now < exp + leeway, with exp rounded up so a fractional exp is honoured exactly.
-            if now >= exp.ceil_secs().saturating_add(self.leeway) {
-                return Err(Error::Expired {
-                    exp: exp.ceil_secs(),
-                    now,
-                });
-            }
+        // now < exp + leeway, with exp rounded up so a fractional exp is honoured exactly.
+        if let Some(exp) = claims.exp
+            && now >= exp.ceil_secs().saturating_add(self.leeway)
+        {
+            return Err(Error::Expired {
+                exp: exp.ceil_secs(),
+                now,
+            });
         }
-        if let Some(nbf) = claims.nbf {
-            if nbf.ceil_secs() > now.saturating_add(self.leeway) {
-                return Err(Error::NotYetValid {
-                    nbf: nbf.ceil_secs(),
-                    now,
-                });
-            }
+        if let Some(nbf) = claims.nbf
+            && nbf.ceil_secs() > now.saturating_add(self.leeway)
+        {
+            return Err(Error::NotYetValid {
+                nbf: nbf.ceil_secs(),
+                now,
+            });
         }
         Ok(())
     }

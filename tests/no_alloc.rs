@@ -1,5 +1,6 @@
 //! Proves sign and verify never touch the heap: a counting global allocator, per thread so the
 //! test harness's own threads cannot interfere.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test helpers
 #![allow(unsafe_code)] // a global allocator cannot be written without it; the library forbids unsafe
 
 mod common;

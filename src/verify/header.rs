@@ -71,14 +71,13 @@ pub(crate) fn check<'s, A: Algorithm>(
     if read.crit {
         return Err(Error::UnsupportedCrit);
     }
-    if let Some(expected) = validation.expected_typ() {
-        if !read
+    if let Some(expected) = validation.expected_typ()
+        && !read
             .header
             .typ
             .is_some_and(|typ| same_media_type(typ, expected))
-        {
-            return Err(Error::TypeMismatch);
-        }
+    {
+        return Err(Error::TypeMismatch);
     }
     // RFC 7519 §5.2: `cty: JWT` marks a nested token, whose inner claims this crate would never
     // check; refuse it rather than return the outer, empty-handed claims.

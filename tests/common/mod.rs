@@ -1,4 +1,5 @@
 //! Helpers shared by the integration tests: hand-made tokens with exact JSON text.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test helpers
 #![allow(dead_code)]
 
 use base64ct::{Base64UrlUnpadded, Encoding};
