@@ -44,6 +44,11 @@ impl NumericDate {
 
     /// Parses the text of a JSON number already checked against the RFC 8259 grammar.
     pub(crate) fn parse(text: &str) -> Option<Self> {
+        // The common case, whole seconds: digits only, at most 19 of them, so no overflow.
+        if text.len() <= 19 && !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+            let secs = text.bytes().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+            return Some(Self { secs, nanos: 0 });
+        }
         let (negative, text) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, text),

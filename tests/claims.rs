@@ -490,3 +490,36 @@ fn scratch_too_small_reports_a_sufficient_size() {
         }
     }
 }
+
+#[derive(Deserialize, Debug, PartialEq)]
+struct UserId<'a>(&'a str);
+
+#[derive(Deserialize, Debug, PartialEq)]
+enum Issuer {
+    #[serde(rename = "https://auth.example")]
+    Auth,
+}
+
+#[derive(Deserialize, Debug, PartialEq)]
+struct Shapes<'a> {
+    #[serde(borrow)]
+    sub: Option<UserId<'a>>,
+    iss: Issuer,
+    jti: Option<&'a str>,
+    aud: Option<&'a str>,
+    nbf: Option<u64>,
+}
+
+#[test]
+fn registered_claims_reach_option_newtype_and_enum_fields() {
+    // Found by the `claims` fuzz target: registered strings handed to `Option<_>` and newtype
+    // fields used to fail with `Error::Claims`.
+    let t = token(r#"{"exp":2000,"sub":"42","iss":"https://auth.example","aud":"api"}"#);
+    let v = Validation::new(0).audience(&["api"]);
+    let mut scratch = [0u8; 512];
+    let claims = microjwt::verify::<Shapes<'_>>(&key(), &t, &v, &mut scratch).unwrap();
+    assert_eq!(
+        claims.custom(),
+        &Shapes { sub: Some(UserId("42")), iss: Issuer::Auth, jti: None, aud: Some("api"), nbf: None }
+    );
+}

@@ -68,7 +68,7 @@ impl<'de> Reader<'de> {
 
     /// Reads an object, handing its members to `visitor`.
     fn visit_object<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, DeError> {
-        let names = Names::new(self.position());
+        let names = Names::<16>::new(self.position());
         self.expect(b'{')?;
         self.enter()?;
         let value = visitor.visit_map(Members {
@@ -146,19 +146,24 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
 
     fn deserialize_enum<V: Visitor<'de>>(
         self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
+        name: &'static str,
+        variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DeError> {
         match self.peek() {
             // A unit variant: "Name".
             Some(b'"') => {
                 let s = self.string()?;
-                visitor.visit_enum(self.unescape(s)?.into_deserializer())
+                de::Deserializer::deserialize_enum(
+                    StrValue(self.unescape(s)?),
+                    name,
+                    variants,
+                    visitor,
+                )
             }
             // Externally tagged: {"Name": value}.
             Some(b'{') => {
-                let mut names = Names::new(self.position());
+                let mut names = Names::<16>::new(self.position());
                 self.expect(b'{')?;
                 self.enter()?;
                 let name = self
@@ -187,6 +192,45 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 }
 
+/// A string already read and unescaped, handed to a type as a value: as `str`, but also as
+/// `Some(str)`, as the inside of a newtype, or as a unit enum variant — what serde's own
+/// `BorrowedStrDeserializer` does not do for `Option` and newtypes.
+pub(crate) struct StrValue<'de>(pub(crate) &'de str);
+
+impl<'de> de::Deserializer<'de> for StrValue<'de> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_borrowed_str(self.0)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        visitor.visit_enum(self.0.into_deserializer())
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
 /// The members of an object, for `visit_map`.
 pub(crate) struct Members<'a, 'de> {
     pub(crate) reader: &'a mut Reader<'de>,
@@ -206,8 +250,7 @@ impl<'de> de::MapAccess<'de> for Members<'_, 'de> {
         };
         self.first = false;
         let name = self.reader.unescape(name)?;
-        seed.deserialize(de::value::BorrowedStrDeserializer::new(name))
-            .map(Some)
+        seed.deserialize(StrValue(name)).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
@@ -249,9 +292,7 @@ impl<'a, 'de> de::EnumAccess<'de> for Variant<'a, 'de> {
         self,
         seed: V,
     ) -> Result<(V::Value, Self::Variant), DeError> {
-        let name = seed.deserialize(de::value::BorrowedStrDeserializer::<DeError>::new(
-            self.name,
-        ))?;
+        let name = seed.deserialize(StrValue(self.name))?;
         Ok((name, self.reader))
     }
 }

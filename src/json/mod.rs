@@ -5,7 +5,7 @@ mod de;
 mod read;
 mod write;
 
-pub(crate) use de::DeError;
+pub(crate) use de::{DeError, StrValue};
 pub use read::MAX_DEPTH;
 pub(crate) use read::{Names, RawStr, Reader};
 pub(crate) use write::{WriteError, measure, to_slice};

@@ -61,19 +61,48 @@ impl<'de> RawStr<'de> {
     }
 }
 
-/// The duplicate-name detector for one object: a 64-bit Bloom filter of the names seen so far
-/// (two bits per name) and where the object starts. Only when a name's bits are all set already
-/// (a possible repeat) are the earlier names re-read and compared exactly, so typical objects are
-/// checked in linear time and hostile ones in at worst quadratic time in the object's size.
+/// The duplicate-name detector for one object. It remembers a 64-bit hash of each of the first
+/// `EXACT` names exactly, and of later ones in a 64-bit Bloom filter (two bits per name). Only
+/// when a name may have been seen — an equal hash, or all its Bloom bits set — are the object's
+/// earlier names re-read and compared exactly. Typical objects are thus checked in linear time
+/// with no re-reading at all, and hostile ones in at worst quadratic time in the object's size.
+///
+/// Objects the caller's type reads keep 16 exact hashes; the containers
+/// [`Reader::skip_value`] walks through keep only the Bloom filter, so its fixed stack of
+/// [`MAX_DEPTH`] levels stays small.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Names {
+pub(crate) struct Names<const EXACT: usize = 16> {
     start: usize,
     bloom: u64,
+    hashes: [u64; EXACT],
+    len: usize,
 }
 
-impl Names {
+impl<const EXACT: usize> Names<EXACT> {
     pub(crate) const fn new(start: usize) -> Self {
-        Self { start, bloom: 0 }
+        Self {
+            start,
+            bloom: 0,
+            hashes: [0; EXACT],
+            len: 0,
+        }
+    }
+
+    /// Records `hash`, returning whether a name with this hash may have been seen before.
+    fn insert(&mut self, hash: u64) -> bool {
+        let known = self.hashes.get(..self.len).unwrap_or(&[]);
+        if known.contains(&hash) {
+            return true;
+        }
+        if let Some(slot) = self.hashes.get_mut(self.len) {
+            *slot = hash;
+            self.len += 1;
+            return false;
+        }
+        let bits = (1u64 << (hash & 63)) | (1u64 << ((hash >> 6) & 63));
+        let maybe_seen = self.bloom & bits == bits;
+        self.bloom |= bits;
+        maybe_seen
     }
 }
 
@@ -158,9 +187,9 @@ impl<'de> Reader<'de> {
     ///
     /// `first` says whether this is the object's first member, i.e. no comma is expected.
     /// The name is checked against the object's earlier names.
-    pub(crate) fn next_name(
+    pub(crate) fn next_name<const EXACT: usize>(
         &mut self,
-        names: &mut Names,
+        names: &mut Names<EXACT>,
         first: bool,
     ) -> Result<Option<RawStr<'de>>, Error> {
         match (self.peek(), first) {
@@ -203,13 +232,7 @@ impl<'de> Reader<'de> {
         let mut i = start;
         let mut escaped = false;
         loop {
-            // Fast path: bytes that need no attention.
-            while let Some(&b) = bytes.get(i) {
-                if needs_attention(b) {
-                    break;
-                }
-                i += 1;
-            }
+            i = find_attention(bytes, i);
             match bytes.get(i) {
                 Some(b'"') => break,
                 Some(b'\\') => {
@@ -339,7 +362,7 @@ impl<'de> Reader<'de> {
     /// Open containers are tracked in fixed arrays (one bit for "object or array", one
     /// [`Names`] per level), so the stack use is constant whatever the input.
     pub(crate) fn skip_value(&mut self) -> Result<(), Error> {
-        let mut names = [Names::new(0); MAX_DEPTH];
+        let mut names = [Names::<0>::new(0); MAX_DEPTH];
         let mut objects: u64 = 0; // bit d set: the container at level d is an object
         let base = self.depth;
         let result = self.skip_loop(&mut names, &mut objects, base);
@@ -349,7 +372,7 @@ impl<'de> Reader<'de> {
 
     fn skip_loop(
         &mut self,
-        names: &mut [Names; MAX_DEPTH],
+        names: &mut [Names<0>; MAX_DEPTH],
         objects: &mut u64,
         base: usize,
     ) -> Result<(), Error> {
@@ -414,13 +437,15 @@ impl<'de> Reader<'de> {
 
     /// Records `name` (whose opening quote is at `at`) in `names`, failing if the object already
     /// has a member of that name.
-    fn check_unique(&self, names: &mut Names, name: &RawStr<'_>, at: usize) -> Result<(), Error> {
-        let hash = name.hash();
-        let bits = (1u64 << (hash & 63)) | (1u64 << ((hash >> 6) & 63));
-        if names.bloom & bits == bits && self.seen_before(names.start, at, name)? {
+    fn check_unique<const EXACT: usize>(
+        &self,
+        names: &mut Names<EXACT>,
+        name: &RawStr<'_>,
+        at: usize,
+    ) -> Result<(), Error> {
+        if names.insert(name.hash()) && self.seen_before(names.start, at, name)? {
             return Err(Error::DuplicateMember);
         }
-        names.bloom |= bits;
         Ok(())
     }
 
@@ -497,6 +522,34 @@ pub(crate) struct Number<'de> {
 /// Bytes that end the fast path of string scanning: the quote, the backslash, control characters.
 fn needs_attention(b: u8) -> bool {
     b == b'"' || b == b'\\' || b < 0x20
+}
+
+/// The index of the first byte at or after `from` that [`needs_attention`], or `bytes.len()`.
+///
+/// Looks at eight bytes per step ("SWAR"): for each of `"`, `\` and "below 0x20" it computes a
+/// word whose lowest set high bit marks the first matching byte. The classic zero-byte trick can
+/// also flag bytes *after* a true match (a borrow ripples upward), never before one, so the lowest
+/// flag is exact.
+fn find_attention(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let rest = bytes.get(from..).unwrap_or(&[]);
+    let mut i = from;
+    for chunk in rest.as_chunks::<8>().0 {
+        let word = u64::from_le_bytes(*chunk);
+        let flags = zero_byte(word ^ (ONES * u64::from(b'"')))
+            | zero_byte(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
+        if flags != 0 {
+            return i + (flags.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while bytes.get(i).is_some_and(|&b| !needs_attention(b)) {
+        i += 1;
+    }
+    i
 }
 
 /// Validates the escape starting at `bytes[i] == b'\\'` and returns the index after it.

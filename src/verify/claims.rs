@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, Visitor};
 
 use crate::claims::{AUDIENCE_SEPARATOR, Audience, NumericDate, RegisteredClaims};
-use crate::json::{DeError, Names, RawStr, Reader};
+use crate::json::{DeError, Names, RawStr, Reader, StrValue};
 use crate::{Claim, Error, Validation};
 
 /// Reads the payload `text`: registered claims into [`RegisteredClaims`] (validated), the whole
@@ -26,7 +26,7 @@ pub(crate) fn read<'s, T: Deserialize<'s>>(
     }
     let mut state = State {
         registered: RegisteredClaims::default(),
-        names: Names::new(reader.position()),
+        names: Names::<16>::new(reader.position()),
         first: true,
         checked: false,
         validation,
@@ -184,13 +184,12 @@ impl<'s> de::MapAccess<'s> for ClaimsMembers<'_, 's, '_> {
             self.read_registered(claim)?;
         }
         let name = self.reader.unescape(name)?;
-        seed.deserialize(de::value::BorrowedStrDeserializer::new(name))
-            .map(Some)
+        seed.deserialize(StrValue(name)).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'s>>(&mut self, seed: V) -> Result<V::Value, DeError> {
         match self.pending.take() {
-            Some(s) => seed.deserialize(de::value::BorrowedStrDeserializer::new(s)),
+            Some(s) => seed.deserialize(StrValue(s)),
             None => seed.deserialize(&mut *self.reader),
         }
     }

@@ -27,7 +27,7 @@ pub(crate) fn read<'s>(
         alg: None,
         crit: false,
     };
-    let mut names = Names::new(reader.position());
+    let mut names = Names::<16>::new(reader.position());
     reader.expect(b'{').map_err(|_| Error::InvalidHeader)?;
     reader.enter()?;
     let mut first = true;

@@ -1,0 +1,169 @@
+//! Where verify and sign spend their time: one group per pipeline stage, end to end, and the raw
+//! HMAC floor, for HS256/384/512 and a small (~250 B) and large (~1 KiB) payload.
+//!
+//! Stages are measured through the public API: `split` is `UntrustedToken::parse`, `mac` is
+//! `HmacKey::verify_mac` over the signing input (the floor), `header` and `payload` decode (and
+//! for the header, parse) one segment, `jws` runs every stage but the claims, and `verify` runs
+//! them all — so the claims stage costs `verify − jws`.
+//!
+//! `cargo bench --bench pipeline`; peers are compared in `benches/compare` (see BENCHMARKS.md).
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use microjwt::{Algorithm, HmacKey, Hs256, Hs384, Hs512, UntrustedToken, Validation};
+use serde::{Deserialize, Serialize};
+use std::hint::black_box;
+
+#[derive(Serialize, Deserialize)]
+struct Claims<'a> {
+    sub: &'a str,
+    iss: &'a str,
+    aud: &'a str,
+    exp: u64,
+    iat: u64,
+    nbf: u64,
+    jti: &'a str,
+    name: &'a str,
+    admin: bool,
+    scope: &'a str,
+    #[serde(borrow, default, skip_serializing_if = "Vec::is_empty")]
+    roles: Vec<&'a str>,
+}
+
+const NOW: u64 = 1_800_000_000;
+const ROLES: [&str; 40] = [
+    "reader", "writer", "admin", "auditor", "billing", "support", "ops", "deploy", "metrics",
+    "logs", "alerts", "backup", "restore", "dns", "cdn", "storage", "compute", "network", "iam",
+    "kms", "queue", "cache", "search", "mail", "sms", "push", "payments", "refunds", "reports",
+    "export", "import", "sandbox", "staging", "prod", "beta", "alpha", "canary", "oncall",
+    "security", "legal",
+];
+
+fn claims(large: bool) -> Claims<'static> {
+    Claims {
+        sub: "user-1234567890",
+        iss: "https://issuer.example",
+        aud: "api",
+        exp: NOW + 3600,
+        iat: NOW - 60,
+        nbf: NOW - 60,
+        jti: "6f1c2a2e-6b1f-4c53-9d0e-2f7d7c1a9b10",
+        name: "Ada Lovelace",
+        admin: false,
+        scope: "read:profile write:profile read:orders",
+        roles: if large { ROLES.to_vec() } else { Vec::new() },
+    }
+}
+
+fn stages<A: Algorithm>(c: &mut Criterion, name: &str, key: &HmacKey<A>, large: bool) {
+    let mut buf = [0u8; 4096];
+    let token = microjwt::sign(key, &claims(large), &mut buf)
+        .unwrap()
+        .to_owned();
+    let untrusted = UntrustedToken::parse(&token, 8192).unwrap();
+    let signing_input = untrusted.signing_input().as_bytes().to_vec();
+    let tag = key.mac(&signing_input);
+    let validation = Validation::new(NOW)
+        .leeway(60)
+        .issuer("https://issuer.example")
+        .audience(&["api"]);
+    let size = if large { "large" } else { "small" };
+    let mut group = c.benchmark_group(format!("verify/{name}/{size}"));
+    group.throughput(Throughput::Bytes(token.len() as u64));
+    let mut scratch = [0u8; 4096];
+
+    group.bench_function("floor", |b| {
+        b.iter(|| {
+            key.verify_mac(black_box(&signing_input), tag.as_bytes())
+                .unwrap()
+        })
+    });
+    group.bench_function("split", |b| {
+        b.iter(|| UntrustedToken::parse(black_box(&token), 8192).unwrap())
+    });
+    group.bench_function("header", |b| {
+        b.iter(|| {
+            untrusted
+                .danger_unverified_header(&mut scratch)
+                .map(|h| h.typ().is_some())
+                .unwrap()
+        })
+    });
+    group.bench_function("payload", |b| {
+        b.iter(|| {
+            untrusted
+                .danger_unverified_payload(&mut scratch)
+                .map(str::len)
+                .unwrap()
+        })
+    });
+    group.bench_function("jws", |b| {
+        b.iter(|| {
+            microjwt::verify_jws(key, black_box(&token), &validation, &mut scratch)
+                .map(|j| j.payload().len())
+                .unwrap()
+        })
+    });
+    group.bench_function("verify", |b| {
+        b.iter(|| {
+            let claims =
+                microjwt::verify::<Claims<'_>>(key, black_box(&token), &validation, &mut scratch)
+                    .unwrap();
+            claims.custom().admin
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group(format!("sign/{name}/{size}"));
+    let claims = claims(large);
+    group.bench_function("sign", |b| {
+        b.iter(|| {
+            microjwt::sign(key, black_box(&claims), &mut buf)
+                .map(str::len)
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
+fn pipeline(c: &mut Criterion) {
+    let hs256 = HmacKey::<Hs256>::new(&[0x42; 32]).unwrap();
+    let hs384 = HmacKey::<Hs384>::new(&[0x42; 48]).unwrap();
+    let hs512 = HmacKey::<Hs512>::new(&[0x42; 64]).unwrap();
+    for large in [false, true] {
+        stages(c, "hs256", &hs256, large);
+        stages(c, "hs384", &hs384, large);
+        stages(c, "hs512", &hs512, large);
+    }
+}
+
+/// Verify cost against payload size: it should grow linearly.
+fn scaling(c: &mut Criterion) {
+    let key = HmacKey::<Hs256>::new(&[0x42; 32]).unwrap();
+    let validation = Validation::new(NOW).danger_allow_missing_exp();
+    let mut group = c.benchmark_group("verify/hs256/size");
+    for size in [64usize, 256, 1024, 4096, 16384] {
+        let filler = "x".repeat(size.saturating_sub(16));
+        let payload = serde_json::json!({ "exp": NOW + 60, "f": filler });
+        let mut buf = vec![0u8; size * 2 + 256];
+        let token = microjwt::sign(&key, &payload, &mut buf).unwrap().to_owned();
+        let validation = validation.max_token_len(usize::MAX);
+        let mut scratch = vec![0u8; microjwt::scratch_len(token.len())];
+        group.throughput(Throughput::Bytes(size as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(size), &token, |b, token| {
+            b.iter(|| {
+                microjwt::verify::<()>(&key, black_box(token), &validation, &mut scratch).is_ok()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(2))
+        .sample_size(50);
+    targets = pipeline, scaling
+}
+criterion_main!(benches);
