@@ -8,6 +8,8 @@
 //!
 //! `cargo bench --bench pipeline`; peers are compared in `benches/compare` (see BENCHMARKS.md).
 
+#![allow(clippy::unwrap_used)] // a benchmark: a failure is a bug report
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use microjwt::{Algorithm, HmacKey, Hs256, Hs384, Hs512, UntrustedToken, Validation};
 use serde::{Deserialize, Serialize};

@@ -11,6 +11,7 @@
 //! Every library call uses fixed buffers: nothing here touches the heap except `println!`.
 //!
 //! Run it with `cargo run --example session`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // a demo: a panic is a bug report
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use microjwt::{Error, HmacKey, Hs256, KeySet, RegisteredClaims, Validation};
