@@ -520,6 +520,12 @@ fn registered_claims_reach_option_newtype_and_enum_fields() {
     let claims = microjwt::verify::<Shapes<'_>>(&key(), &t, &v, &mut scratch).unwrap();
     assert_eq!(
         claims.custom(),
-        &Shapes { sub: Some(UserId("42")), iss: Issuer::Auth, jti: None, aud: Some("api"), nbf: None }
+        &Shapes {
+            sub: Some(UserId("42")),
+            iss: Issuer::Auth,
+            jti: None,
+            aud: Some("api"),
+            nbf: None
+        }
     );
 }
