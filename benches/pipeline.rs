@@ -4,7 +4,8 @@
 //! Stages are measured through the public API: `split` is `UntrustedToken::parse`, `mac` is
 //! `HmacKey::verify_mac` over the signing input (the floor), `header` and `payload` decode (and
 //! for the header, parse) one segment, `jws` runs every stage but the claims, and `verify` runs
-//! them all — so the claims stage costs `verify − jws`.
+//! them all — so the claims stage costs `verify − jws`. `verify_unit` walks the claims without a
+//! caller type: `verify_unit − jws` is what a second, validate-only pass would have added.
 //!
 //! `cargo bench --bench pipeline`; peers are compared in `benches/compare` (see BENCHMARKS.md).
 
@@ -104,6 +105,11 @@ fn stages<A: Algorithm>(c: &mut Criterion, name: &str, key: &HmacKey<A>, large: 
                 .map(|j| j.payload().len())
                 .unwrap()
         })
+    });
+    // The strict validating walk alone (registered claims, no caller type): what a separate
+    // validation pass would cost on top of deserializing, had the design used two passes.
+    group.bench_function("verify_unit", |b| {
+        b.iter(|| microjwt::verify::<()>(key, black_box(&token), &validation, &mut scratch).is_ok())
     });
     group.bench_function("verify", |b| {
         b.iter(|| {
