@@ -10,7 +10,8 @@
 #      (`--cfg sha2_backend_soft="compact"`, a RUSTFLAGS choice of the firmware's author);
 #   2. stack: the worst-case stack of verify (`Device::handle`) and sign (`issue`) beyond the
 #      caller's buffers, from the installed nightly's `-Z emit-stack-sizes` frame sizes and a
-#      call graph read from the disassembly (goal <= 2 KiB);
+#      call graph read from the disassembly (goal <= 2 KiB), plus a host-side run-time probe
+#      (examples/firmware/tests/stack.rs) as a cross-check;
 #   3. the no_std/no_alloc proof on the host: the freestanding x86_64 Linux build links with
 #      no std and no allocator, and runs.
 #
@@ -353,6 +354,14 @@ if [ "$HAVE_THUMB" = 1 ] && [ -n "$LLVM_BIN" ]; then
     fi
 fi
 
+# A dynamic cross-check on the host (examples/firmware/tests/stack.rs): verify and sign run
+# after a binary-searched amount of stack padding until the thread's guard page stops them. It
+# measures the stack touched on one input, as x86_64 code, with no unsafe.
+echo "running the host stack probe ..." >&2
+build host-stack cargo test -j "$JOBS" --release --test stack --target-dir "$FW/target/figures" \
+    -- --nocapture
+HOST_STACK="$(grep -o 'host stack probe.*' "$LOG/host-stack.log" || echo "host stack probe: no figure printed")"
+
 # ---------------------------------------------------------------------------------------------
 # 3. The no_std / no_alloc proof on the host
 # ---------------------------------------------------------------------------------------------
@@ -409,6 +418,7 @@ for row in "${STACK_ROWS[@]}"; do
     if [ "$bytes" -le 2048 ]; then verdict=MET; else verdict=MISSED; fi
     echo "goal: $label <= 2048 B: $verdict"
 done
+echo "$HOST_STACK"
 if [ -n "$STACK_DETAIL" ]; then
     echo
     echo "Worst call chains (frame, cumulative, function):"

@@ -17,7 +17,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
-use microjwt::{Claim, Error, HmacKey, Validation};
+use microjwt::{Claim, Error, HmacKey, ReplayGuard, Validation};
 use serde::{Deserialize, Serialize};
 
 /// The algorithm this device accepts. The type fixes it: a token whose header says anything
@@ -108,11 +108,9 @@ pub enum Action {
 #[derive(Debug)]
 pub struct Device {
     key: HmacKey<Alg>,
-    // TODO(replay): use `microjwt::ReplayGuard<REPLAY_SLOTS>` (src/replay.rs, in progress by
-    // another engineer) here, so a command token is accepted exactly once: record its `jti`
-    // until its `exp`, and return `Error::Replayed` for a second use, `Error::ReplayCacheFull`
-    // (fail closed) when every slot holds an unexpired id. Until it lands, `handle` does NOT
-    // refuse replays within a command's lifetime; only the short `exp` bounds them.
+    /// Each command token is obeyed exactly once: its `jti` is remembered until its `exp`.
+    /// Full of live commands, it fails closed (`Error::ReplayCacheFull`).
+    replay: ReplayGuard<REPLAY_SLOTS>,
 }
 
 impl Device {
@@ -123,6 +121,7 @@ impl Device {
     pub fn new() -> Result<Self, Error> {
         Ok(Self {
             key: HmacKey::new(&KEY)?,
+            replay: ReplayGuard::new(),
         })
     }
 
@@ -140,8 +139,9 @@ impl Device {
     ///
     /// # Errors
     /// Whatever [`microjwt::verify`] finds wrong with the token (bad MAC, expired, wrong
-    /// audience or issuer, minted before [`ISSUED_AFTER`], no `jti`, …), and [`Error::Claims`]
-    /// for an unknown `cmd`.
+    /// audience or issuer, minted before [`ISSUED_AFTER`], no `jti`, …), [`Error::Claims`]
+    /// for an unknown `cmd`, [`Error::Replayed`] for a command already obeyed, and
+    /// [`Error::ReplayCacheFull`] when [`REPLAY_SLOTS`] commands are live at once.
     // Never inlined, so the stack figures (scripts/embedded-figures.sh) can tell the stack
     // verification needs apart from the caller's own buffers.
     #[inline(never)]
@@ -162,8 +162,8 @@ impl Device {
             .require(Claim::Jti)
             .max_token_len(MAX_TOKEN_LEN);
         let claims = microjwt::verify::<Command>(&self.key, token, &validation, scratch)?;
-        // TODO(replay): `self.replay.check_and_record(claims.registered(), now)?` here, once
-        // `microjwt::ReplayGuard` exists (see the field comment on `Device`).
+        // Last, once everything else has passed: a refused command must not use up a slot.
+        self.replay.record(claims.registered(), &validation)?;
         let command = claims.custom();
         Ok(match command.cmd {
             Cmd::OpenValve => Action::OpenValve(command.valve),

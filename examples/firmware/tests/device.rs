@@ -2,7 +2,8 @@
 
 use microjwt::{Error, HmacKey};
 use microjwt_firmware::{
-    Action, Alg, Cmd, DEVICE_ID, Device, Envelope, ISSUER, MAX_TOKEN_LEN, SCRATCH_LEN, issue,
+    Action, Alg, Cmd, DEVICE_ID, Device, Envelope, ISSUER, MAX_TOKEN_LEN, REPLAY_SLOTS,
+    SCRATCH_LEN, issue,
 };
 
 const NOW: u64 = 1_800_000_000;
@@ -51,6 +52,10 @@ fn a_fresh_command_is_obeyed_and_bad_ones_are_refused() {
     assert_eq!(
         decide(&mut device, &token, Some(NOW)),
         Ok(Action::OpenValve(3))
+    );
+    assert_eq!(
+        decide(&mut device, &token, Some(NOW + 1)),
+        Err(Error::Replayed)
     );
     assert_eq!(
         decide(&mut device, &token, Some(NOW + 60)),
@@ -148,5 +153,43 @@ fn a_command_without_jti_is_refused() {
     assert_eq!(
         decide(&mut device, token, Some(NOW)),
         Err(Error::MissingClaim(microjwt::Claim::Jti))
+    );
+}
+
+#[test]
+fn each_command_is_obeyed_once_and_a_full_guard_fails_closed() {
+    let mut device = Device::new().unwrap();
+    let mut buf = [0u8; MAX_TOKEN_LEN];
+    let ids: Vec<String> = (0..=REPLAY_SLOTS).map(|i| format!("c-{i}")).collect();
+    let tokens: Vec<String> = ids
+        .iter()
+        .map(|jti| {
+            issue(device.key(), &envelope(jti, NOW, NOW + 60), &mut buf)
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    for token in &tokens[..REPLAY_SLOTS] {
+        assert_eq!(
+            decide(&mut device, token, Some(NOW)),
+            Ok(Action::OpenValve(3))
+        );
+        assert_eq!(decide(&mut device, token, Some(NOW)), Err(Error::Replayed));
+    }
+    // Every slot holds a live command: refuse rather than forget one.
+    assert_eq!(
+        decide(&mut device, &tokens[REPLAY_SLOTS], Some(NOW)),
+        Err(Error::ReplayCacheFull)
+    );
+    // Once those have expired, their slots are free again.
+    let late = issue(
+        device.key(),
+        &envelope("c-late", NOW + 60, NOW + 120),
+        &mut buf,
+    )
+    .unwrap();
+    assert_eq!(
+        decide(&mut device, late, Some(NOW + 60)),
+        Ok(Action::OpenValve(3))
     );
 }
