@@ -54,11 +54,17 @@ fn corpus_replays_clean() {
     let mut failures = Vec::new();
     for target in checks::TARGETS {
         let (count, failed) = replay(target, &fuzz_dir().join("corpus").join(target));
-        println!("fuzz corpus {target}: {count} files replayed, {} failed", failed.len());
+        println!(
+            "fuzz corpus {target}: {count} files replayed, {} failed",
+            failed.len()
+        );
         assert!(count > 0, "no corpus files for fuzz target {target}");
         failures.extend(failed);
     }
-    assert!(failures.is_empty(), "corpus files failing their check: {failures:#?}");
+    assert!(
+        failures.is_empty(),
+        "corpus files failing their check: {failures:#?}"
+    );
 }
 
 #[test]
@@ -67,12 +73,18 @@ fn regressions_stay_fixed() {
     let mut total = 0;
     for target in checks::TARGETS {
         let (count, failed) = replay(target, &fuzz_dir().join("regressions").join(target));
-        println!("fuzz regressions {target}: {count} files replayed, {} failed", failed.len());
+        println!(
+            "fuzz regressions {target}: {count} files replayed, {} failed",
+            failed.len()
+        );
         total += count;
         failures.extend(failed);
     }
     println!("fuzz regressions: {total} files in all");
-    assert!(failures.is_empty(), "regression inputs failing again: {failures:#?}");
+    assert!(
+        failures.is_empty(),
+        "regression inputs failing again: {failures:#?}"
+    );
 }
 
 /// The seed corpus is what `fuzz/seed.py` writes; a few spot checks that it is there and that
