@@ -41,6 +41,16 @@ macro_rules! algorithm {
         }
         impl sealed::Sealed for $ty {
             type Mac = hmac::Hmac<$hash>;
+
+            fn digest128(data: &[u8]) -> [u8; 16] {
+                use sha2::Digest;
+                let full = <$hash>::digest(data);
+                let mut out = [0u8; 16];
+                for (dst, src) in out.iter_mut().zip(full.iter()) {
+                    *dst = *src;
+                }
+                out
+            }
         }
     };
 }
@@ -53,5 +63,9 @@ pub(crate) mod sealed {
     /// Keeps the RustCrypto types out of the public API: only this crate names `Mac`.
     pub trait Sealed {
         type Mac: hmac::Mac + hmac::KeyInit + Clone;
+
+        /// The first 128 bits of this algorithm's hash of `data`: a digest that links no hash
+        /// the key does not already use.
+        fn digest128(data: &[u8]) -> [u8; 16];
     }
 }

@@ -61,8 +61,13 @@ pub(crate) fn decode<'o>(text: &[u8], out: &'o mut [u8]) -> Result<&'o mut [u8],
         .ok_or(Error::BufferTooSmall { needed: len })?;
 
     let full = text.len() / 4;
-    let (body, tail) = text.split_at(full * 4);
-    let (out_body, out_tail) = out.split_at_mut(full * 3);
+    let ((body, tail), (out_body, out_tail)) = match (
+        text.split_at_checked(full * 4),
+        out.split_at_mut_checked(full * 3),
+    ) {
+        (Some(text), Some(out)) => (text, out),
+        _ => return Err(Error::Base64),
+    };
     let mut invalid = 0u8;
     for (quad, triple) in body
         .as_chunks::<4>()
@@ -116,8 +121,13 @@ pub(crate) fn encode(bytes: &[u8], out: &mut [u8]) -> Result<usize, Error> {
         .get_mut(..len)
         .ok_or(Error::BufferTooSmall { needed: len })?;
     let full = bytes.len() / 3;
-    let (body, tail) = bytes.split_at(full * 3);
-    let (out_body, out_tail) = out.split_at_mut(full * 4);
+    let ((body, tail), (out_body, out_tail)) = match (
+        bytes.split_at_checked(full * 3),
+        out.split_at_mut_checked(full * 4),
+    ) {
+        (Some(bytes), Some(out)) => (bytes, out),
+        _ => return Err(Error::BufferTooSmall { needed: len }),
+    };
     for (&[x, y, z], quad) in body
         .as_chunks::<3>()
         .0

@@ -248,7 +248,9 @@ impl KeyId {
         if kid.is_empty() {
             return Err(Error::InvalidKeyId);
         }
-        dst.copy_from_slice(kid.as_bytes());
+        for (d, s) in dst.iter_mut().zip(kid.as_bytes()) {
+            *d = *s;
+        }
         id.len = u8::try_from(kid.len()).map_err(|_| Error::InvalidKeyId)?;
         Ok(id)
     }

@@ -1,7 +1,8 @@
 //! `ReplayGuard`: accept a one-time token exactly once, in fixed memory.
 
-use sha2::{Digest, Sha256};
+use core::marker::PhantomData;
 
+use crate::alg::Algorithm;
 use crate::claims::RegisteredClaims;
 use crate::{Claim, Error, Validation};
 
@@ -12,8 +13,8 @@ use crate::{Claim, Error, Validation};
 /// anyone who saw it until it expires. Call [`record`](Self::record) after
 /// [`verify`](crate::verify) succeeded.
 ///
-/// - It stores a 128-bit SHA-256 digest of the `jti` and the token's expiry, never the string:
-///   32 bytes per entry, `32 × N` bytes in all.
+/// - It stores a 128-bit digest of the `jti` (by the hash of `A`, so nothing more is linked)
+///   and the token's expiry, never the string: 32 bytes per entry, `32 × N` bytes in all.
 /// - Entries are forgotten once their token can no longer verify (`now >= exp + leeway`).
 /// - When all `N` entries belong to unexpired tokens it **fails closed** with
 ///   [`Error::ReplayCacheFull`] rather than forget one. Size `N` for the number of one-time
@@ -28,7 +29,7 @@ use crate::{Claim, Error, Validation};
 /// let mut buf = [0u8; 128];
 /// let token = microjwt::sign(&key, &serde_json::json!({"jti": "cmd-1", "exp": 60}), &mut buf)?;
 ///
-/// let mut guard = ReplayGuard::<8>::new();
+/// let mut guard = ReplayGuard::<Hs256, 8>::new();
 /// let validation = Validation::new(10);
 /// let mut scratch = [0u8; 128];
 /// let claims = microjwt::verify::<()>(&key, token, &validation, &mut scratch)?;
@@ -38,8 +39,9 @@ use crate::{Claim, Error, Validation};
 /// # Ok::<(), microjwt::Error>(())
 /// ```
 #[derive(Clone, Debug)]
-pub struct ReplayGuard<const N: usize> {
+pub struct ReplayGuard<A: Algorithm, const N: usize> {
     entries: [Option<Entry>; N],
+    alg: PhantomData<A>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -49,10 +51,13 @@ struct Entry {
     dead_at: u64,
 }
 
-impl<const N: usize> ReplayGuard<N> {
+impl<A: Algorithm, const N: usize> ReplayGuard<A, N> {
     /// An empty guard.
     pub const fn new() -> Self {
-        Self { entries: [None; N] }
+        Self {
+            entries: [None; N],
+            alg: PhantomData,
+        }
     }
 
     /// Records the token with these (verified) claims as used, or rejects it if it was used
@@ -76,7 +81,7 @@ impl<const N: usize> ReplayGuard<N> {
                 *slot = None;
             }
         }
-        let jti_digest = digest(jti);
+        let jti_digest = A::digest128(jti.as_bytes());
         if self
             .entries
             .iter()
@@ -109,17 +114,8 @@ impl<const N: usize> ReplayGuard<N> {
     }
 }
 
-impl<const N: usize> Default for ReplayGuard<N> {
+impl<A: Algorithm, const N: usize> Default for ReplayGuard<A, N> {
     fn default() -> Self {
         Self::new()
     }
-}
-
-fn digest(jti: &str) -> [u8; 16] {
-    let full = Sha256::digest(jti.as_bytes());
-    let mut out = [0u8; 16];
-    for (dst, src) in out.iter_mut().zip(full.iter()) {
-        *dst = *src;
-    }
-    out
 }

@@ -93,7 +93,9 @@ fn write_token<A: Algorithm, T: Serialize + ?Sized>(
     let payload_len = write_segment(claims, rest)?;
     let signed_len = header_len + 1 + payload_len;
 
-    let (signing_input, rest) = buf.split_at_mut(signed_len);
+    let (signing_input, rest) = buf
+        .split_at_mut_checked(signed_len)
+        .ok_or(Error::BufferTooSmall { needed: 0 })?;
     let mut mac = key.start();
     mac.update(signing_input);
     let tag = mac.finalize().into_bytes();
@@ -142,7 +144,9 @@ fn encode_in_place(buf: &mut [u8], len: usize) -> Result<usize, Error> {
         let out = buf
             .get_mut(to..to + written)
             .ok_or(Error::BufferTooSmall { needed: 0 })?;
-        out.copy_from_slice(chars.get(..written).unwrap_or(&[]));
+        for (d, s) in out.iter_mut().zip(&chars) {
+            *d = *s;
+        }
     }
     Ok(encoded)
 }

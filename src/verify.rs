@@ -228,7 +228,9 @@ fn authenticate<'s, K: VerifyingKeys>(
 /// of `scratch`.
 fn decode_segment<'s>(b64: &str, scratch: &'s mut [u8]) -> Result<(&'s [u8], &'s mut [u8]), Error> {
     let len = base64url::decode(b64.as_bytes(), scratch)?.len();
-    let (bytes, rest) = scratch.split_at_mut(len);
+    let (bytes, rest) = scratch
+        .split_at_mut_checked(len)
+        .ok_or(Error::BufferTooSmall { needed: len })?;
     Ok((bytes, rest))
 }
 

@@ -108,7 +108,7 @@ fn key_set_replay_guard_and_rejections_allocate_nothing() {
         .audience(&audiences)
         .issued_after(900)
         .revocation(&revoked);
-    let mut guard = ReplayGuard::<8>::new();
+    let mut guard = ReplayGuard::<Hs256, 8>::new();
     let mut scratch = [0u8; 2048];
     let count = allocations(|| {
         keys.insert(key.clone()).unwrap();

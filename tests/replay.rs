@@ -3,10 +3,10 @@
 mod common;
 
 use common::{key, token};
-use microjwt::{Claim, Error, ReplayGuard, Validation};
+use microjwt::{Claim, Error, Hs256, ReplayGuard, Validation};
 
 fn use_token<const N: usize>(
-    guard: &mut ReplayGuard<N>,
+    guard: &mut ReplayGuard<Hs256, N>,
     payload: &str,
     validation: &Validation<'_>,
 ) -> Result<(), Error> {
@@ -17,7 +17,7 @@ fn use_token<const N: usize>(
 
 #[test]
 fn second_use_is_rejected_until_expiry_then_evicted() {
-    let mut guard = ReplayGuard::<4>::new();
+    let mut guard = ReplayGuard::<Hs256, 4>::new();
     let at = |now| Validation::new(now);
     assert_eq!(
         use_token(&mut guard, r#"{"jti":"a","exp":100}"#, &at(10)),
@@ -56,7 +56,7 @@ fn second_use_is_rejected_until_expiry_then_evicted() {
 
 #[test]
 fn leeway_keeps_entries_as_long_as_tokens_verify() {
-    let mut guard = ReplayGuard::<2>::new();
+    let mut guard = ReplayGuard::<Hs256, 2>::new();
     let v = |now| Validation::new(now).leeway(50);
     assert_eq!(
         use_token(&mut guard, r#"{"jti":"a","exp":100}"#, &v(10)),
@@ -76,7 +76,7 @@ fn leeway_keeps_entries_as_long_as_tokens_verify() {
 
 #[test]
 fn full_cache_fails_closed() {
-    let mut guard = ReplayGuard::<2>::new();
+    let mut guard = ReplayGuard::<Hs256, 2>::new();
     let v = Validation::new(10);
     assert_eq!(
         use_token(&mut guard, r#"{"jti":"a","exp":100}"#, &v),
@@ -107,7 +107,7 @@ fn full_cache_fails_closed() {
 
 #[test]
 fn capacity_one() {
-    let mut guard = ReplayGuard::<1>::new();
+    let mut guard = ReplayGuard::<Hs256, 1>::new();
     assert_eq!(
         use_token(&mut guard, r#"{"jti":"a","exp":100}"#, &Validation::new(1)),
         Ok(())
@@ -136,7 +136,7 @@ fn capacity_one() {
 
 #[test]
 fn needs_jti_exp_and_a_clock() {
-    let mut guard = ReplayGuard::<2>::new();
+    let mut guard = ReplayGuard::<Hs256, 2>::new();
     assert_eq!(
         use_token(&mut guard, r#"{"exp":100}"#, &Validation::new(1)),
         Err(Error::MissingClaim(Claim::Jti))
@@ -156,6 +156,6 @@ fn needs_jti_exp_and_a_clock() {
 
 #[test]
 fn memory_is_32_bytes_per_entry() {
-    assert_eq!(size_of::<ReplayGuard<1>>(), 32);
-    assert_eq!(size_of::<ReplayGuard<64>>(), 64 * 32);
+    assert_eq!(size_of::<ReplayGuard<Hs256, 1>>(), 32);
+    assert_eq!(size_of::<ReplayGuard<Hs256, 64>>(), 64 * 32);
 }

@@ -39,6 +39,32 @@ impl de::Error for DeError {
 }
 
 impl<'de> Reader<'de> {
+    /// Reads an integer and hands it to `visitor` as `u64` or `i64`. Kept apart from
+    /// [`Self::visit_number`] so that types without float fields never link a float parser
+    /// (several KiB of code and tables, and the deepest stack frame, on a microcontroller).
+    fn visit_integer<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, DeError> {
+        if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
+            return self.mismatch();
+        }
+        let Number {
+            text,
+            negative,
+            integer,
+        } = self.number()?;
+        match (integer, negative) {
+            (true, false) => visitor.visit_u64(text.parse().map_err(|_| DeError(Error::Claims))?),
+            (true, true) => visitor.visit_i64(text.parse().map_err(|_| DeError(Error::Claims))?),
+            (false, _) => Err(DeError(Error::Claims)),
+        }
+    }
+
+    /// Validates and skips a value that does not have the type asked for, then says so: the
+    /// document must still be valid JSON for the error to be a type error.
+    fn mismatch<T>(&mut self) -> Result<T, DeError> {
+        self.skip_value()?;
+        Err(DeError(Error::Claims))
+    }
+
     /// Reads a number and hands it to `visitor` as `u64`, `i64` or, when it has a fraction or
     /// exponent or does not fit, `f64`.
     pub(crate) fn visit_number<V: Visitor<'de>>(
@@ -97,6 +123,16 @@ impl<'de> Reader<'de> {
         self.leave();
         self.expect(bracket).map_err(|_| DeError(Error::Claims))
     }
+}
+
+/// Implements `Deserializer` methods by calling another one (signed integers go through
+/// `deserialize_u64`, which hands out `i64` for negative numbers; serde's visitors check ranges).
+macro_rules! forward {
+    ($($method:ident => $target:ident),* $(,)?) => {
+        $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+            self.$target(visitor)
+        })*
+    };
 }
 
 impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
@@ -186,9 +222,100 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         visitor.visit_unit()
     }
 
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct identifier
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match self.peek() {
+            Some(b't') => {
+                self.literal("true")?;
+                visitor.visit_bool(true)
+            }
+            Some(b'f') => {
+                self.literal("false")?;
+                visitor.visit_bool(false)
+            }
+            _ => self.mismatch(),
+        }
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        self.visit_integer(visitor)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        if self.peek() != Some(b'"') {
+            return self.mismatch();
+        }
+        let s = self.string()?;
+        visitor.visit_borrowed_str(self.unescape(s)?)
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        if self.peek() != Some(b'n') {
+            return self.mismatch();
+        }
+        self.literal("null")?;
+        visitor.visit_unit()
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        if self.peek() != Some(b'[') {
+            return self.mismatch();
+        }
+        self.visit_array(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        if self.peek() != Some(b'{') {
+            return self.mismatch();
+        }
+        self.visit_object(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        self.deserialize_seq(visitor)
+    }
+
+    // The other integer widths, strings and byte arrays take the paths above; only `f32`,
+    // `f64` and `any` may meet a float.
+    serde::forward_to_deserialize_any! { f32 f64 }
+
+    forward! {
+        deserialize_i8 => deserialize_u64, deserialize_i16 => deserialize_u64,
+        deserialize_i32 => deserialize_u64, deserialize_i64 => deserialize_u64,
+        deserialize_i128 => deserialize_u64, deserialize_u8 => deserialize_u64,
+        deserialize_u16 => deserialize_u64, deserialize_u32 => deserialize_u64,
+        deserialize_u128 => deserialize_u64, deserialize_char => deserialize_str,
+        deserialize_string => deserialize_str, deserialize_identifier => deserialize_str,
+        deserialize_bytes => deserialize_seq, deserialize_byte_buf => deserialize_seq,
     }
 }
 

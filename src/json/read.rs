@@ -62,7 +62,7 @@ impl<'de> RawStr<'de> {
 }
 
 /// The duplicate-name detector for one object. It remembers a 64-bit hash of each of the first
-/// `EXACT` names exactly, and of later ones in a 64-bit Bloom filter (two bits per name). Only
+/// `EXACT` names exactly, and of later ones in a 32-bit Bloom filter (two bits per name). Only
 /// when a name may have been seen — an equal hash, or all its Bloom bits set — are the object's
 /// earlier names re-read and compared exactly. Typical objects are thus checked in linear time
 /// with no re-reading at all, and hostile ones in at worst quadratic time in the object's size.
@@ -72,34 +72,41 @@ impl<'de> RawStr<'de> {
 /// [`MAX_DEPTH`] levels stays small.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Names<const EXACT: usize = 16> {
-    start: usize,
-    bloom: u64,
+    /// Offsets are `u32` (documents are under 4 GiB: `UntrustedToken::parse` caps tokens) so
+    /// that the Bloom-only levels `skip_value` keeps on its stack take 12 bytes each.
+    start: u32,
+    len: u32,
+    bloom: u32,
     hashes: [u64; EXACT],
-    len: usize,
 }
 
 impl<const EXACT: usize> Names<EXACT> {
     pub(crate) const fn new(start: usize) -> Self {
+        let start = if start > u32::MAX as usize {
+            u32::MAX
+        } else {
+            start as u32
+        };
         Self {
             start,
+            len: 0,
             bloom: 0,
             hashes: [0; EXACT],
-            len: 0,
         }
     }
 
     /// Records `hash`, returning whether a name with this hash may have been seen before.
     fn insert(&mut self, hash: u64) -> bool {
-        let known = self.hashes.get(..self.len).unwrap_or(&[]);
+        let known = self.hashes.get(..self.len as usize).unwrap_or(&[]);
         if known.contains(&hash) {
             return true;
         }
-        if let Some(slot) = self.hashes.get_mut(self.len) {
+        if let Some(slot) = self.hashes.get_mut(self.len as usize) {
             *slot = hash;
             self.len += 1;
             return false;
         }
-        let bits = (1u64 << (hash & 63)) | (1u64 << ((hash >> 6) & 63));
+        let bits = (1u32 << (hash & 31)) | (1u32 << ((hash >> 5) & 31));
         let maybe_seen = self.bloom & bits == bits;
         self.bloom |= bits;
         maybe_seen
@@ -288,10 +295,9 @@ impl<'de> Reader<'de> {
     /// Splits the first `len` bytes off the arena and lends them out for `'de`.
     pub(crate) fn arena_take(&mut self, len: usize) -> Result<&'de [u8], Error> {
         let arena = core::mem::take(&mut self.arena);
-        if len > arena.len() {
-            return Err(Error::BufferTooSmall { needed: 0 });
-        }
-        let (taken, rest) = arena.split_at_mut(len);
+        let (taken, rest) = arena
+            .split_at_mut_checked(len)
+            .ok_or(Error::BufferTooSmall { needed: 0 })?;
         self.arena = rest;
         Ok(taken)
     }
@@ -443,7 +449,7 @@ impl<'de> Reader<'de> {
         name: &RawStr<'_>,
         at: usize,
     ) -> Result<(), Error> {
-        if names.insert(name.hash()) && self.seen_before(names.start, at, name)? {
+        if names.insert(name.hash()) && self.seen_before(names.start as usize, at, name)? {
             return Err(Error::DuplicateMember);
         }
         Ok(())

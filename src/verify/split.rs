@@ -31,14 +31,32 @@ impl<'t> UntrustedToken<'t> {
     /// else); [`Error::Malformed`] unless there are exactly two dots, no empty segment, and only
     /// base64url characters (so whitespace anywhere is an error).
     pub fn parse(token: &'t str, max_len: usize) -> Result<Self, Error> {
+        // Capped at 4 GiB whatever `max_len` says: JSON offsets are kept as `u32`.
+        let max_len = max_len.min(u32::MAX as usize);
         if token.len() > max_len {
             return Err(Error::TokenTooLarge {
                 len: token.len(),
                 max: max_len,
             });
         }
-        let (signing_input, signature) = token.rsplit_once('.').ok_or(Error::Malformed)?;
-        let (header, payload) = signing_input.split_once('.').ok_or(Error::Malformed)?;
+        // Found by hand rather than with `split_once`, whose slicing keeps a panic path.
+        let bytes = token.as_bytes();
+        let first = bytes
+            .iter()
+            .position(|&b| b == b'.')
+            .ok_or(Error::Malformed)?;
+        let last = bytes
+            .iter()
+            .rposition(|&b| b == b'.')
+            .ok_or(Error::Malformed)?;
+        let (Some(header), Some(payload), Some(signing_input), Some(signature)) = (
+            token.get(..first),
+            token.get(first + 1..last),
+            token.get(..last),
+            token.get(last + 1..),
+        ) else {
+            return Err(Error::Malformed);
+        };
         let segments = [header, payload, signature];
         if segments
             .iter()

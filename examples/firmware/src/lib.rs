@@ -110,7 +110,7 @@ pub struct Device {
     key: HmacKey<Alg>,
     /// Each command token is obeyed exactly once: its `jti` is remembered until its `exp`.
     /// Full of live commands, it fails closed (`Error::ReplayCacheFull`).
-    replay: ReplayGuard<REPLAY_SLOTS>,
+    replay: ReplayGuard<Alg, REPLAY_SLOTS>,
 }
 
 impl Device {

@@ -23,11 +23,25 @@ mod freestanding {
     #[cfg(feature = "hs512")]
     const TOKEN: &str = include_str!("../tokens/hs512.jwt");
 
+    #[cfg(not(feature = "prove-no-panic"))]
     #[panic_handler]
     fn panic(_: &PanicInfo<'_>) -> ! {
         loop {
             core::hint::spin_loop();
         }
+    }
+
+    /// With `prove-no-panic`, the panic handler calls a function that exists nowhere: a release
+    /// (LTO) build links only if the optimizer removed every panic path from the image, which
+    /// proves at link time that nothing this firmware runs can panic.
+    #[cfg(feature = "prove-no-panic")]
+    #[panic_handler]
+    fn panic(_: &PanicInfo<'_>) -> ! {
+        unsafe extern "C" {
+            fn microjwt_firmware_can_panic() -> !;
+        }
+        // SAFETY: never executed; the build fails to link if this call is reachable.
+        unsafe { microjwt_firmware_can_panic() }
     }
 
     /// The entry point of a bare-metal image (the ELF entry `rust-lld` looks for): no
