@@ -110,6 +110,7 @@ PAYLOADS = {
     "kind-unit-null": b'{"exp":4000000000,"kind":{"Unit":null}}',
     "kind-new": b'{"exp":4000000000,"kind":{"New":"x"}}',
     "kind-tup": b'{"exp":4000000000,"kind":{"Tup":[1,2]}}',
+    "struct-as-array": b'{"exp":4000000000,"nested":["a",1,true],"kind":{"Rec":[5]},"pair":["p",2]}',
     "kind-two-tags": b'{"exp":4000000000,"kind":{"New":"x","Unit":null}}',
     "numbers": b'{"exp":4000000000,"a":[0,-0,0.0,-0.0,1E+2,1e-2,9007199254740993,-9223372036854775809,5e-324,2.2250738585072014e-308]}',
     "bad-numbers": b'{"exp":4000000000,"a":01}',
