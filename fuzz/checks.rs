@@ -843,7 +843,10 @@ pub fn verify_token(data: &[u8]) {
         let r = microjwt::verify::<IgnoredAny>(&key, token, &Policy::STRICT.validation(), &mut s);
         no_buffer_error("verify::<IgnoredAny>", token, &r);
         match r {
-            Ok(_) => assert!(genuine, "Ok for a token whose MAC is wrong: {token:?}"),
+            Ok(_) => {
+                assert!(genuine, "Ok for a token whose MAC is wrong: {token:?}");
+                assert_header_acceptable(token);
+            }
             Err(e) if !genuine => assert!(pre_mac(&e), "{e:?} before the MAC passed: {token:?}"),
             Err(e) => assert_ne!(
                 e,
@@ -890,7 +893,10 @@ pub fn verify_token(data: &[u8]) {
         ];
         for r in outcomes {
             match r {
-                Ok(()) => assert!(genuine, "Ok for a token whose MAC is wrong: {token:?}"),
+                Ok(()) => {
+                    assert!(genuine, "Ok for a token whose MAC is wrong: {token:?}");
+                    assert_header_acceptable(token);
+                }
                 Err(e) if !genuine => {
                     assert!(pre_mac(&e), "{e:?} before the MAC passed: {token:?}");
                 }
@@ -973,6 +979,38 @@ fn header_view(parsed: &Result<J, oracle::Bad>) -> Option<HeaderView> {
     Some(view)
 }
 
+/// Bug "header-leading-whitespace-duplicates" (reported; regressions/header/): when the header
+/// JSON starts with whitespace, `src/verify/header.rs` starts its duplicate-name detector before
+/// the whitespace and never finds a repeat. True only while that bug is declared known.
+fn leading_whitespace_duplicates(header: &[u8], parsed: &Result<J, oracle::Bad>) -> bool {
+    *parsed == Err(oracle::Bad::Duplicate)
+        && header
+            .first()
+            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        && known_bug("header-leading-whitespace-duplicates")
+}
+
+/// An accepted token's header must be one the oracle accepts: a valid, duplicate-free object
+/// with `alg` exactly `HS256`, no `crit`, `cty` not `JWT`.
+fn assert_header_acceptable(token: &str) {
+    let segment = token.split('.').next().unwrap_or("");
+    let bytes = Base64UrlUnpadded::decode_vec(segment).expect("an accepted header decodes");
+    let parsed = oracle::parse(&bytes);
+    if leading_whitespace_duplicates(&bytes, &parsed) {
+        return;
+    }
+    let ok = header_view(&parsed).is_some_and(|v| {
+        v.alg.as_deref() == Some("HS256")
+            && !v.crit
+            && !v.cty.as_deref().is_some_and(|c| same_media_type(c, "JWT"))
+    });
+    assert!(
+        ok,
+        "accepted a token whose header the oracle refuses ({parsed:?}): {:?}",
+        String::from_utf8_lossy(&bytes)
+    );
+}
+
 /// The `header` target: `data` is the decoded header. `UntrustedToken::parse` and
 /// `danger_unverified_header` must agree with the oracle; `verify` with a `KeySet` (which reads
 /// the header before the MAC) and with a single key must pick the right key and apply exactly
@@ -989,6 +1027,9 @@ pub fn header(data: &[u8]) {
 
     let parsed = oracle::parse(data);
     oracle::agrees_with_serde_json(data, &parsed);
+    if leading_whitespace_duplicates(data, &parsed) {
+        return;
+    }
     let view = header_view(&parsed);
 
     let token_a = assemble(&key_a, &header_b64, PAYLOAD);
