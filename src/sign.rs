@@ -117,38 +117,40 @@ fn write_segment<T: Serialize + ?Sized>(value: &T, buf: &mut [u8]) -> Result<usi
     encode_in_place(buf, json_len)
 }
 
-/// Base64url-encodes `buf[..len]` into `buf[..encoded_len(len)]`.
+/// Base64url-encodes `buf[..len]` into `buf[..encoded_len(len)]`, saving a second buffer the
+/// size of the payload.
 ///
-/// Works from the last group backwards: group `i` is read from `3i..3i+3` before its output is
-/// written to `4i..4i+4`, and since `4i >= 3i` that output never overwrites a byte of an earlier
-/// group still to be read. Saves a second buffer the size of the payload.
+/// Works backwards in chunks of 48 bytes (a multiple of 3): a chunk read from `s..s + 48` is
+/// written to `s / 3 * 4..`, which starts at or after `s`, so it never overwrites an earlier chunk
+/// still to be read. Each chunk goes through a small stack buffer and the ordinary encoder.
 fn encode_in_place(buf: &mut [u8], len: usize) -> Result<usize, Error> {
+    const CHUNK: usize = 48;
     let encoded = base64url::encoded_len(len);
     if buf.len() < encoded {
         return Err(Error::BufferTooSmall { needed: 0 });
     }
-    let groups = len.div_ceil(3);
-    for group in (0..groups).rev() {
-        let from = group * 3;
-        let to = group * 4;
-        let take = (len - from).min(3);
-        let mut bytes = [0u8; 3];
-        for (dst, src) in bytes
-            .iter_mut()
-            .zip(buf.get(from..from + take).unwrap_or(&[]))
-        {
-            *dst = *src;
+    let mut start = len.div_ceil(CHUNK).saturating_sub(1) * CHUNK;
+    loop {
+        let end = (start + CHUNK).min(len);
+        let mut input = [0u8; CHUNK];
+        let mut output = [0u8; CHUNK / 3 * 4];
+        let chunk = input.get_mut(..end - start).unwrap_or(&mut []);
+        for (d, s) in chunk.iter_mut().zip(buf.get(start..end).unwrap_or(&[])) {
+            *d = *s;
         }
-        let mut chars = [0u8; 4];
-        let written = base64url::encode(bytes.get(..take).unwrap_or(&[]), &mut chars)?;
+        let written = base64url::encode(chunk, &mut output)?;
+        let to = start / 3 * 4;
         let out = buf
             .get_mut(to..to + written)
             .ok_or(Error::BufferTooSmall { needed: 0 })?;
-        for (d, s) in out.iter_mut().zip(&chars) {
+        for (d, s) in out.iter_mut().zip(&output) {
             *d = *s;
         }
+        if start == 0 {
+            return Ok(encoded);
+        }
+        start -= CHUNK;
     }
-    Ok(encoded)
 }
 
 /// The exact length of the token [`sign_with_header`] makes, found by serializing into a

@@ -470,3 +470,38 @@ fn registered_claims_have_fixed_types() {
     let cases: Vec<(&str, String, Error)> = cases;
     assert_table(&cases);
 }
+
+#[test]
+fn duplicates_are_found_whatever_whitespace_surrounds_the_object() {
+    // Found by fuzzing: whitespace before a brace once hid a duplicate `alg` from the rescan.
+    let header = |h: &str| token_with(&key(), h, r#"{"exp":2000}"#);
+    let cases: Vec<(&str, String, Error)> = vec![
+        (
+            "header alg",
+            header(r#" {"alg":"none","alg":"HS256"}"#),
+            Error::DuplicateMember,
+        ),
+        (
+            "header typ",
+            header(" \n{\"alg\":\"HS256\",\"typ\":\"\",\"typ\":\"\" }"),
+            Error::DuplicateMember,
+        ),
+        (
+            "payload exp",
+            token(" \t\r\n{\"exp\":2000,\"exp\":1}"),
+            Error::DuplicateMember,
+        ),
+        (
+            "nested",
+            token(r#"{"exp":2000,"a": {"b":1,"b":2}}"#),
+            Error::DuplicateMember,
+        ),
+        (
+            "in array",
+            token(r#"{"exp":2000,"a":[ {"b":1,"b":2}]}"#),
+            Error::DuplicateMember,
+        ),
+    ];
+    assert_table(&cases);
+    assert_eq!(check(&header(" \n{\"alg\":\"HS256\"} ")), Ok(()));
+}

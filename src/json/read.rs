@@ -459,12 +459,14 @@ impl<'de> Reader<'de> {
     /// `name`.
     fn seen_before(&self, start: usize, end: usize, name: &RawStr<'_>) -> Result<bool, Error> {
         let text = self.text.get(..end).ok_or(Error::Json)?;
+        // `start` may sit on whitespace before the brace: expect the brace rather than assume it.
         let mut rescan = Reader {
             text,
-            pos: start + 1,
+            pos: start,
             arena: &mut [],
             depth: 0,
         };
+        rescan.expect(b'{')?;
         let mut first = true;
         loop {
             match (rescan.peek(), first) {

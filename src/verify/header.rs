@@ -27,8 +27,11 @@ pub(crate) fn read<'s>(
         alg: None,
         crit: false,
     };
+    if reader.peek() != Some(b'{') {
+        return Err(Error::InvalidHeader);
+    }
     let mut names = Names::<16>::new(reader.position());
-    reader.expect(b'{').map_err(|_| Error::InvalidHeader)?;
+    reader.expect(b'{')?;
     reader.enter()?;
     let mut first = true;
     while let Some(name) = reader.next_name(&mut names, first)? {
