@@ -45,7 +45,10 @@
 //! through the full `verify`: the Left token text repeats while the Right one is random, and
 //! (in a naive "Left = key A, Right = key B" variant) the two key objects sit at different
 //! addresses. Both produced |t| in the tens after millions of samples, in either direction
-//! depending on the build, with controls unrelated to the MAC showing the same.
+//! depending on the build, with controls unrelated to the MAC showing the same. So
+//! `verify_token_equal_prefix_vs_random` can exceed 5 (with either sign, and t < 0 means the
+//! equal prefix was *faster*, the opposite of an early exit): judge the full `verify` by
+//! `verify_token_match_vs_mismatch`, and the comparison itself by the `verify_tag_*` benches.
 //!
 //! | bench                                 | timed call                          | design |
 //! |---------------------------------------|-------------------------------------|--------|
