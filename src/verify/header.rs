@@ -6,7 +6,7 @@ use crate::json::{Names, Reader};
 use crate::{Error, Validation};
 
 /// The header as read, before any decision: `alg` and `crit` are kept only to be checked.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct ReadHeader<'s> {
     pub(crate) header: Header<'s>,
     alg: Option<&'s str>,
@@ -20,6 +20,46 @@ pub(crate) fn read<'s>(
     b64: &str,
     scratch: &'s mut [u8],
 ) -> Result<(ReadHeader<'s>, &'s mut [u8]), Error> {
+    if let Some(known) = known(b64) {
+        return Ok((known, scratch));
+    }
+    parse(b64, scratch)
+}
+
+/// The headers nearly every token carries, recognized by their exact encoding: what this crate
+/// and PyJWT write (`alg`, `typ`), what jsonwebtoken writes (`typ`, `alg`), and a bare `alg`.
+/// Reading them yields exactly what [`parse`] would (a test proves it), without decoding a byte;
+/// the result goes through the same [`check`] as any other header.
+fn known(b64: &str) -> Option<ReadHeader<'static>> {
+    let (alg, typ) = match b64 {
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" | "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9" => {
+            ("HS256", Some("JWT"))
+        }
+        "eyJhbGciOiJIUzM4NCIsInR5cCI6IkpXVCJ9" | "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzM4NCJ9" => {
+            ("HS384", Some("JWT"))
+        }
+        "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9" | "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzUxMiJ9" => {
+            ("HS512", Some("JWT"))
+        }
+        "eyJhbGciOiJIUzI1NiJ9" => ("HS256", None),
+        "eyJhbGciOiJIUzM4NCJ9" => ("HS384", None),
+        "eyJhbGciOiJIUzUxMiJ9" => ("HS512", None),
+        _ => return None,
+    };
+    let header = Header {
+        typ,
+        cty: None,
+        kid: None,
+    };
+    Some(ReadHeader {
+        header,
+        alg: Some(alg),
+        crit: false,
+    })
+}
+
+/// Decodes and reads any header.
+fn parse<'s>(b64: &str, scratch: &'s mut [u8]) -> Result<(ReadHeader<'s>, &'s mut [u8]), Error> {
     let (text, arena) = super::decode_text(b64, scratch)?;
     let mut reader = Reader::new(text, arena);
     let mut read = ReadHeader {
@@ -111,6 +151,27 @@ fn same_media_type(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_headers_read_exactly_as_parsed() {
+        let encoded = [
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+            "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9",
+            "eyJhbGciOiJIUzM4NCIsInR5cCI6IkpXVCJ9",
+            "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzM4NCJ9",
+            "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9",
+            "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzUxMiJ9",
+            "eyJhbGciOiJIUzI1NiJ9",
+            "eyJhbGciOiJIUzM4NCJ9",
+            "eyJhbGciOiJIUzUxMiJ9",
+        ];
+        for b64 in encoded {
+            let mut scratch = [0u8; 64];
+            let parsed = parse(b64, &mut scratch).unwrap().0;
+            assert_eq!(known(b64), Some(parsed), "{b64}");
+        }
+        assert_eq!(known("eyJhbGciOiJub25lIn0"), None);
+    }
 
     #[test]
     fn media_types_compare_like_rfc_7515() {
