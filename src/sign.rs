@@ -4,7 +4,7 @@ use hmac::Mac;
 use serde::Serialize;
 
 use crate::alg::{Algorithm, MAX_TAG_LEN};
-use crate::header::{HeaderJson, HeaderOptions};
+use crate::header::{HeaderJson, HeaderOptions, KNOWN_HEADERS};
 use crate::json::{self, WriteError};
 use crate::key::HmacKey;
 use crate::{Error, base64url};
@@ -82,7 +82,18 @@ fn write_token<A: Algorithm, T: Serialize + ?Sized>(
     claims: &T,
     buf: &mut [u8],
 ) -> Result<usize, Error> {
-    let header_len = write_segment(header, buf)?;
+    let header_len = match known_header(header) {
+        Some(encoded) => {
+            let out = buf
+                .get_mut(..encoded.len())
+                .ok_or(Error::BufferTooSmall { needed: 0 })?;
+            for (d, s) in out.iter_mut().zip(encoded.as_bytes()) {
+                *d = *s;
+            }
+            encoded.len()
+        }
+        None => write_segment(header, buf)?,
+    };
     let rest = buf
         .get_mut(header_len..)
         .ok_or(Error::BufferTooSmall { needed: 0 })?;
@@ -105,6 +116,19 @@ fn write_token<A: Algorithm, T: Serialize + ?Sized>(
     *dot = b'.';
     let tag_len = base64url::encode(tag.get(..A::TAG_LEN).unwrap_or(&tag), rest)?;
     Ok(signed_len + 1 + tag_len)
+}
+
+/// The constant encoding of `header` when it is one of the [`KNOWN_HEADERS`] in the order this
+/// crate writes (`alg` first), so the common case costs a copy, not a serialization.
+fn known_header(header: &HeaderJson<'_>) -> Option<&'static str> {
+    if header.kid.is_some() || header.cty.is_some() {
+        return None;
+    }
+    let alg_first = |encoded: &str| encoded.starts_with("eyJhbGci");
+    KNOWN_HEADERS
+        .iter()
+        .find(|&&(encoded, alg, typ)| alg == header.alg && typ == header.typ && alg_first(encoded))
+        .map(|&(encoded, ..)| encoded)
 }
 
 /// Serializes `value` as a JSON object and base64url-encodes it in place at the front of `buf`,
@@ -194,5 +218,54 @@ fn write_error(e: WriteError) -> Error {
     match e {
         WriteError::BufferFull => Error::BufferTooSmall { needed: 0 },
         WriteError::Unsupported => Error::Unserializable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_headers_equal_what_serializing_writes() {
+        for alg in ["HS256", "HS384", "HS512"] {
+            for typ in [Some("JWT"), None] {
+                let header = HeaderJson {
+                    alg,
+                    typ,
+                    cty: None,
+                    kid: None,
+                };
+                let mut buf = [0u8; 128];
+                let len = write_segment(&header, &mut buf).unwrap();
+                assert_eq!(
+                    known_header(&header).map(str::as_bytes),
+                    Some(&buf[..len]),
+                    "{alg} {typ:?}"
+                );
+            }
+        }
+        let with_kid = HeaderJson {
+            alg: "HS256",
+            typ: Some("JWT"),
+            cty: None,
+            kid: Some("k"),
+        };
+        assert_eq!(known_header(&with_kid), None);
+    }
+
+    #[test]
+    fn in_place_encoding_matches_base64ct_for_every_length() {
+        use base64ct::{Base64UrlUnpadded, Encoding};
+        let data: std::vec::Vec<u8> = (0..200u8).map(|i| i.wrapping_mul(37)).collect();
+        for len in 0..data.len() {
+            let mut buf = [0u8; 300];
+            buf[..len].copy_from_slice(&data[..len]);
+            let written = encode_in_place(&mut buf, len).unwrap();
+            assert_eq!(
+                &buf[..written],
+                Base64UrlUnpadded::encode_string(&data[..len]).as_bytes(),
+                "{len}"
+            );
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Stage 3: decode and read the JOSE header, then hold it to the key and the validation.
 
 use crate::alg::Algorithm;
-use crate::header::Header;
+use crate::header::{Header, KNOWN_HEADERS};
 use crate::json::{Names, Reader};
 use crate::{Error, Validation};
 
@@ -26,26 +26,10 @@ pub(crate) fn read<'s>(
     parse(b64, scratch)
 }
 
-/// The headers nearly every token carries, recognized by their exact encoding: what this crate
-/// and PyJWT write (`alg`, `typ`), what jsonwebtoken writes (`typ`, `alg`), and a bare `alg`.
-/// Reading them yields exactly what [`parse`] would (a test proves it), without decoding a byte;
-/// the result goes through the same [`check`] as any other header.
+/// One of the [`KNOWN_HEADERS`], recognized by its encoding: reading it yields exactly what
+/// [`parse`] would, without decoding a byte, and it goes through the same [`check`].
 fn known(b64: &str) -> Option<ReadHeader<'static>> {
-    let (alg, typ) = match b64 {
-        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" | "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9" => {
-            ("HS256", Some("JWT"))
-        }
-        "eyJhbGciOiJIUzM4NCIsInR5cCI6IkpXVCJ9" | "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzM4NCJ9" => {
-            ("HS384", Some("JWT"))
-        }
-        "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9" | "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzUxMiJ9" => {
-            ("HS512", Some("JWT"))
-        }
-        "eyJhbGciOiJIUzI1NiJ9" => ("HS256", None),
-        "eyJhbGciOiJIUzM4NCJ9" => ("HS384", None),
-        "eyJhbGciOiJIUzUxMiJ9" => ("HS512", None),
-        _ => return None,
-    };
+    let &(_, alg, typ) = KNOWN_HEADERS.iter().find(|(encoded, ..)| *encoded == b64)?;
     let header = Header {
         typ,
         cty: None,
@@ -154,18 +138,7 @@ mod tests {
 
     #[test]
     fn known_headers_read_exactly_as_parsed() {
-        let encoded = [
-            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
-            "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9",
-            "eyJhbGciOiJIUzM4NCIsInR5cCI6IkpXVCJ9",
-            "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzM4NCJ9",
-            "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9",
-            "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzUxMiJ9",
-            "eyJhbGciOiJIUzI1NiJ9",
-            "eyJhbGciOiJIUzM4NCJ9",
-            "eyJhbGciOiJIUzUxMiJ9",
-        ];
-        for b64 in encoded {
+        for (b64, ..) in KNOWN_HEADERS {
             let mut scratch = [0u8; 64];
             let parsed = parse(b64, &mut scratch).unwrap().0;
             assert_eq!(known(b64), Some(parsed), "{b64}");
