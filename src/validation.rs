@@ -241,34 +241,28 @@ impl<'v> Validation<'v> {
         }
     }
 
-    /// Every claim some setting needs must be there.
+    /// Every claim some setting needs must be there; the first missing one, in RFC 7519 order,
+    /// is reported.
     fn check_present(&self, claims: &RegisteredClaims<'_>) -> Result<(), Error> {
-        let implied = [
-            (Claim::Iss, self.issuer.is_some()),
-            (Claim::Sub, self.subject.is_some()),
-            (Claim::Aud, self.audiences.is_some()),
-            (Claim::Iat, self.issued_after.is_some()),
-        ];
-        let mut required = self.required;
-        for (claim, needed) in implied {
-            if needed {
-                required |= claim.bit();
-            }
-        }
-        let present = [
-            (Claim::Iss, claims.iss.is_some()),
-            (Claim::Sub, claims.sub.is_some()),
-            (Claim::Aud, claims.aud.is_some()),
-            (Claim::Exp, claims.exp.is_some()),
-            (Claim::Nbf, claims.nbf.is_some()),
-            (Claim::Iat, claims.iat.is_some()),
-            (Claim::Jti, claims.jti.is_some()),
-        ];
-        match present
-            .iter()
-            .find(|(claim, there)| required & claim.bit() != 0 && !there)
+        let bit = |claim: Claim, on: bool| if on { claim.bit() } else { 0 };
+        let required = self.required
+            | bit(Claim::Iss, self.issuer.is_some())
+            | bit(Claim::Sub, self.subject.is_some())
+            | bit(Claim::Aud, self.audiences.is_some())
+            | bit(Claim::Iat, self.issued_after.is_some());
+        let present = bit(Claim::Iss, claims.iss.is_some())
+            | bit(Claim::Sub, claims.sub.is_some())
+            | bit(Claim::Aud, claims.aud.is_some())
+            | bit(Claim::Exp, claims.exp.is_some())
+            | bit(Claim::Nbf, claims.nbf.is_some())
+            | bit(Claim::Iat, claims.iat.is_some())
+            | bit(Claim::Jti, claims.jti.is_some());
+        let missing = required & !present;
+        match Claim::ALL
+            .into_iter()
+            .find(|claim| missing & claim.bit() != 0)
         {
-            Some(&(claim, _)) => Err(Error::MissingClaim(claim)),
+            Some(claim) => Err(Error::MissingClaim(claim)),
             None => Ok(()),
         }
     }
