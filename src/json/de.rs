@@ -46,14 +46,12 @@ impl<'de> Reader<'de> {
         if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
             return self.mismatch();
         }
-        let Number {
-            text,
-            negative,
-            integer,
-        } = self.number()?;
-        match (integer, negative) {
-            (true, false) => visitor.visit_u64(text.parse().map_err(|_| DeError(Error::Claims))?),
-            (true, true) => visitor.visit_i64(text.parse().map_err(|_| DeError(Error::Claims))?),
+        let number = self.number()?;
+        match (number.integer, number.negative) {
+            (true, false) => visitor.visit_u64(number.as_u64().ok_or(DeError(Error::Claims))?),
+            (true, true) => {
+                visitor.visit_i64(number.text.parse().map_err(|_| DeError(Error::Claims))?)
+            }
             (false, _) => Err(DeError(Error::Claims)),
         }
     }
@@ -81,7 +79,13 @@ impl<'de> Reader<'de> {
                 if let Ok(v) = text.parse::<i64>() {
                     return visitor.visit_i64(v);
                 }
-            } else if let Ok(v) = text.parse::<u64>() {
+            } else if let Some(v) = (Number {
+                text,
+                negative,
+                integer,
+            })
+            .as_u64()
+            {
                 return visitor.visit_u64(v);
             }
         }
@@ -355,6 +359,36 @@ impl<'de> de::Deserializer<'de> for StrValue<'de> {
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
         unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
+/// A non-negative integer already read, handed to a type as a value (as `u64`, `Some(u64)` or
+/// the inside of a newtype): registered time claims are parsed once, not again by the caller's
+/// type.
+pub(crate) struct U64Value(pub(crate) u64);
+
+impl<'de> de::Deserializer<'de> for U64Value {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_u64(self.0)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
     }
 }
 

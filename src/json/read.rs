@@ -527,6 +527,24 @@ pub(crate) struct Number<'de> {
     pub(crate) integer: bool,
 }
 
+impl Number<'_> {
+    /// The value, if it is a non-negative integer that fits a `u64`. Up to 19 digits cannot
+    /// overflow and are folded directly, faster than the general `str::parse`.
+    pub(crate) fn as_u64(&self) -> Option<u64> {
+        if !self.integer || self.negative {
+            return None;
+        }
+        if self.text.len() <= 19 {
+            return Some(
+                self.text
+                    .bytes()
+                    .fold(0, |n, d| n * 10 + u64::from(d - b'0')),
+            );
+        }
+        self.text.parse().ok()
+    }
+}
+
 /// Bytes that end the fast path of string scanning: the quote, the backslash, control characters.
 fn needs_attention(b: u8) -> bool {
     b == b'"' || b == b'\\' || b < 0x20

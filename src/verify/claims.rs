@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, Visitor};
 
 use crate::claims::{AUDIENCE_SEPARATOR, Audience, NumericDate, RegisteredClaims};
-use crate::json::{DeError, Names, RawStr, Reader, StrValue};
+use crate::json::{DeError, Names, RawStr, Reader, StrValue, U64Value};
 use crate::{Claim, Error, Validation};
 
 /// Reads the payload `text`: registered claims into [`RegisteredClaims`] (validated), the whole
@@ -78,14 +78,14 @@ impl<'s> TopLevel<'_, 's, '_> {
         let members = ClaimsMembers {
             reader: &mut *self.reader,
             state: &mut *self.state,
-            pending: None,
+            pending: Pending::Nothing,
         };
         let value = visitor.visit_map(members)?;
         // A visitor may stop before seeing the end; finish the walk so every claim is checked.
         let mut rest = ClaimsMembers {
             reader: &mut *self.reader,
             state: &mut *self.state,
-            pending: None,
+            pending: Pending::Nothing,
         };
         while de::MapAccess::next_key::<IgnoredAny>(&mut rest)?.is_some() {
             de::MapAccess::next_value::<IgnoredAny>(&mut rest)?;
@@ -158,7 +158,7 @@ struct ClaimsMembers<'a, 's, 'v> {
     reader: &'a mut Reader<'s>,
     state: &'a mut State<'s, 'v>,
     /// A registered string claim already read, to hand to `T` as the member's value.
-    pending: Option<&'s str>,
+    pending: Pending<'s>,
 }
 
 impl<'s> de::MapAccess<'s> for ClaimsMembers<'_, 's, '_> {
@@ -188,9 +188,10 @@ impl<'s> de::MapAccess<'s> for ClaimsMembers<'_, 's, '_> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'s>>(&mut self, seed: V) -> Result<V::Value, DeError> {
-        match self.pending.take() {
-            Some(s) => seed.deserialize(StrValue(s)),
-            None => seed.deserialize(&mut *self.reader),
+        match core::mem::replace(&mut self.pending, Pending::Nothing) {
+            Pending::Str(s) => seed.deserialize(StrValue(s)),
+            Pending::Secs(secs) => seed.deserialize(U64Value(secs)),
+            Pending::Nothing => seed.deserialize(&mut *self.reader),
         }
     }
 }
@@ -199,8 +200,9 @@ impl<'s> ClaimsMembers<'_, 's, '_> {
     /// Reads the value of registered claim `claim` with the type RFC 7519 §4.1 gives it. A wrong
     /// type is [`Error::InvalidClaim`], never "absent" (the mistake behind CVE-2026-25537).
     ///
-    /// String values are consumed and kept in `pending` for `T`; numbers and the `aud` array are
-    /// read ahead and the cursor put back, so `T` reads them as usual.
+    /// Strings and whole-second numbers are consumed and kept in `pending` for `T`; fractional
+    /// numbers and the `aud` array are read ahead and the cursor put back, so `T` reads them as
+    /// usual.
     fn read_registered(&mut self, claim: Claim) -> Result<(), Error> {
         let invalid = Error::InvalidClaim(claim);
         let start = self.reader.position();
@@ -211,14 +213,20 @@ impl<'s> ClaimsMembers<'_, 's, '_> {
                 if !matches!(first, Some(b'-' | b'0'..=b'9')) {
                     return Err(invalid);
                 }
-                let date = NumericDate::parse(self.reader.number()?.text).ok_or(invalid)?;
+                let number = self.reader.number()?;
+                let date = NumericDate::parse(number.text).ok_or(invalid)?;
                 let slot = match claim {
                     Claim::Exp => &mut registered.exp,
                     Claim::Nbf => &mut registered.nbf,
                     _ => &mut registered.iat,
                 };
                 *slot = Some(date);
-                self.reader.rewind(start);
+                // Whole seconds (the usual case) go to `T` as they are; anything else is read
+                // again, so `T` sees the exact JSON number.
+                match number.as_u64() {
+                    Some(secs) => self.pending = Pending::Secs(secs),
+                    None => self.reader.rewind(start),
+                }
             }
             Claim::Iss | Claim::Sub | Claim::Jti | Claim::Aud if first == Some(b'"') => {
                 let raw = self.reader.string()?;
@@ -229,7 +237,7 @@ impl<'s> ClaimsMembers<'_, 's, '_> {
                     Claim::Jti => registered.jti = Some(value),
                     _ => registered.aud = Some(Audience::one(value)),
                 }
-                self.pending = Some(value);
+                self.pending = Pending::Str(value);
             }
             Claim::Aud if first == Some(b'[') => {
                 registered.aud = Some(read_audience_list(self.reader)?);
@@ -239,6 +247,13 @@ impl<'s> ClaimsMembers<'_, 's, '_> {
         }
         Ok(())
     }
+}
+
+/// A registered claim's value, already read, to hand to `T` instead of reading it again.
+enum Pending<'s> {
+    Nothing,
+    Str(&'s str),
+    Secs(u64),
 }
 
 /// Reads an array of strings into the arena as separator-terminated entries.
