@@ -195,7 +195,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
             Some(b'"') => {
                 let s = self.string()?;
                 de::Deserializer::deserialize_enum(
-                    StrValue(self.unescape(s)?),
+                    Scalar::Str(self.unescape(s)?),
                     name,
                     variants,
                     visitor,
@@ -323,16 +323,24 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 }
 
-/// A string already read and unescaped, handed to a type as a value: as `str`, but also as
-/// `Some(str)`, as the inside of a newtype, or as a unit enum variant — what serde's own
-/// `BorrowedStrDeserializer` does not do for `Option` and newtypes.
-pub(crate) struct StrValue<'de>(pub(crate) &'de str);
+/// A value already read (a string, unescaped, or a whole number), handed to a type as it would
+/// be by the reader: as itself, as `Some(..)`, as the inside of a newtype, or — a string — as a
+/// unit enum variant. serde's own `BorrowedStrDeserializer` does not do `Option` or newtypes.
+/// Registered claims are read once and reach the caller's type this way.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Scalar<'de> {
+    Str(&'de str),
+    U64(u64),
+}
 
-impl<'de> de::Deserializer<'de> for StrValue<'de> {
+impl<'de> de::Deserializer<'de> for Scalar<'de> {
     type Error = DeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_borrowed_str(self.0)
+        match self {
+            Scalar::Str(s) => visitor.visit_borrowed_str(s),
+            Scalar::U64(n) => visitor.visit_u64(n),
+        }
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
@@ -353,42 +361,15 @@ impl<'de> de::Deserializer<'de> for StrValue<'de> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DeError> {
-        visitor.visit_enum(self.0.into_deserializer())
+        match self {
+            Scalar::Str(s) => visitor.visit_enum(s.into_deserializer()),
+            Scalar::U64(_) => Err(DeError(Error::Claims)),
+        }
     }
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
         unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
-    }
-}
-
-/// A non-negative integer already read, handed to a type as a value (as `u64`, `Some(u64)` or
-/// the inside of a newtype): registered time claims are parsed once, not again by the caller's
-/// type.
-pub(crate) struct U64Value(pub(crate) u64);
-
-impl<'de> de::Deserializer<'de> for U64Value {
-    type Error = DeError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_u64(self.0)
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        visitor.visit_some(self)
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
     }
 }
 
@@ -411,7 +392,7 @@ impl<'de> de::MapAccess<'de> for Members<'_, 'de> {
         };
         self.first = false;
         let name = self.reader.unescape(name)?;
-        seed.deserialize(StrValue(name)).map(Some)
+        seed.deserialize(Scalar::Str(name)).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
@@ -453,7 +434,7 @@ impl<'a, 'de> de::EnumAccess<'de> for Variant<'a, 'de> {
         self,
         seed: V,
     ) -> Result<(V::Value, Self::Variant), DeError> {
-        let name = seed.deserialize(StrValue(self.name))?;
+        let name = seed.deserialize(Scalar::Str(self.name))?;
         Ok((name, self.reader))
     }
 }

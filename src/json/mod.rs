@@ -5,7 +5,7 @@ mod de;
 mod read;
 mod write;
 
-pub(crate) use de::{DeError, StrValue, U64Value};
+pub(crate) use de::{DeError, Scalar};
 pub use read::MAX_DEPTH;
 pub(crate) use read::{Names, RawStr, Reader};
 pub(crate) use write::{WriteError, measure, to_slice};

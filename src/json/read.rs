@@ -409,16 +409,7 @@ impl<'de> Reader<'de> {
                     self.pos += 1; // the closing bracket peeked by next_name/next_element
                     self.leave();
                 }
-                Some(b'"') => {
-                    self.string()?;
-                }
-                Some(b'-' | b'0'..=b'9') => {
-                    self.number()?;
-                }
-                Some(b't') => self.literal("true")?,
-                Some(b'f') => self.literal("false")?,
-                Some(b'n') => self.literal("null")?,
-                _ => return Err(Error::Json),
+                _ => self.skip_scalar()?,
             }
             // A value ended: close containers until one has another element.
             loop {
@@ -438,6 +429,18 @@ impl<'de> Reader<'de> {
                 self.pos += 1;
                 self.leave();
             }
+        }
+    }
+
+    /// Validates and skips a string, number or literal.
+    fn skip_scalar(&mut self) -> Result<(), Error> {
+        match self.peek() {
+            Some(b'"') => self.string().map(drop),
+            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
+            Some(b't') => self.literal("true"),
+            Some(b'f') => self.literal("false"),
+            Some(b'n') => self.literal("null"),
+            _ => Err(Error::Json),
         }
     }
 
@@ -499,17 +502,8 @@ impl<'de> Reader<'de> {
                     depth = depth.checked_sub(1).ok_or(Error::Json)?;
                     self.pos += 1;
                 }
-                Some(b'"') => {
-                    self.string()?;
-                }
                 Some(b',' | b':') if depth > 0 => self.pos += 1,
-                Some(b'-' | b'0'..=b'9') => {
-                    self.number()?;
-                }
-                Some(b't') => self.literal("true")?,
-                Some(b'f') => self.literal("false")?,
-                Some(b'n') => self.literal("null")?,
-                _ => return Err(Error::Json),
+                _ => self.skip_scalar()?,
             }
             if depth == 0 {
                 return Ok(());

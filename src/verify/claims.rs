@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, Visitor};
 
 use crate::claims::{AUDIENCE_SEPARATOR, Audience, NumericDate, RegisteredClaims};
-use crate::json::{DeError, Names, RawStr, Reader, StrValue, U64Value};
+use crate::json::{DeError, Names, RawStr, Reader, Scalar};
 use crate::{Claim, Error, Validation};
 
 /// Reads the payload `text`: registered claims into [`RegisteredClaims`] (validated), the whole
@@ -78,14 +78,14 @@ impl<'s> TopLevel<'_, 's, '_> {
         let members = ClaimsMembers {
             reader: &mut *self.reader,
             state: &mut *self.state,
-            pending: Pending::Nothing,
+            pending: None,
         };
         let value = visitor.visit_map(members)?;
         // A visitor may stop before seeing the end; finish the walk so every claim is checked.
         let mut rest = ClaimsMembers {
             reader: &mut *self.reader,
             state: &mut *self.state,
-            pending: Pending::Nothing,
+            pending: None,
         };
         while de::MapAccess::next_key::<IgnoredAny>(&mut rest)?.is_some() {
             de::MapAccess::next_value::<IgnoredAny>(&mut rest)?;
@@ -157,8 +157,8 @@ impl<'s> Visitor<'s> for UnitVisitor {
 struct ClaimsMembers<'a, 's, 'v> {
     reader: &'a mut Reader<'s>,
     state: &'a mut State<'s, 'v>,
-    /// A registered string claim already read, to hand to `T` as the member's value.
-    pending: Pending<'s>,
+    /// A registered claim's value already read, to hand to `T` as the member's value.
+    pending: Option<Scalar<'s>>,
 }
 
 impl<'s> de::MapAccess<'s> for ClaimsMembers<'_, 's, '_> {
@@ -184,14 +184,13 @@ impl<'s> de::MapAccess<'s> for ClaimsMembers<'_, 's, '_> {
             self.read_registered(claim)?;
         }
         let name = self.reader.unescape(name)?;
-        seed.deserialize(StrValue(name)).map(Some)
+        seed.deserialize(Scalar::Str(name)).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'s>>(&mut self, seed: V) -> Result<V::Value, DeError> {
-        match core::mem::replace(&mut self.pending, Pending::Nothing) {
-            Pending::Str(s) => seed.deserialize(StrValue(s)),
-            Pending::Secs(secs) => seed.deserialize(U64Value(secs)),
-            Pending::Nothing => seed.deserialize(&mut *self.reader),
+        match self.pending.take() {
+            Some(value) => seed.deserialize(value),
+            None => seed.deserialize(&mut *self.reader),
         }
     }
 }
@@ -224,7 +223,7 @@ impl<'s> ClaimsMembers<'_, 's, '_> {
                 // Whole seconds (the usual case) go to `T` as they are; anything else is read
                 // again, so `T` sees the exact JSON number.
                 match number.as_u64() {
-                    Some(secs) => self.pending = Pending::Secs(secs),
+                    Some(secs) => self.pending = Some(Scalar::U64(secs)),
                     None => self.reader.rewind(start),
                 }
             }
@@ -237,7 +236,7 @@ impl<'s> ClaimsMembers<'_, 's, '_> {
                     Claim::Jti => registered.jti = Some(value),
                     _ => registered.aud = Some(Audience::one(value)),
                 }
-                self.pending = Pending::Str(value);
+                self.pending = Some(Scalar::Str(value));
             }
             Claim::Aud if first == Some(b'[') => {
                 registered.aud = Some(read_audience_list(self.reader)?);
@@ -247,13 +246,6 @@ impl<'s> ClaimsMembers<'_, 's, '_> {
         }
         Ok(())
     }
-}
-
-/// A registered claim's value, already read, to hand to `T` instead of reading it again.
-enum Pending<'s> {
-    Nothing,
-    Str(&'s str),
-    Secs(u64),
 }
 
 /// Reads an array of strings into the arena as separator-terminated entries.
