@@ -120,6 +120,13 @@ fn key_set_replay_guard_and_rejections_allocate_nothing() {
             Err(microjwt::Error::Replayed)
         );
         assert!(microjwt::verify::<()>(&keys, &tampered, &validation, &mut scratch).is_err());
+        let no_clock = Validation::time_unknown().audience(&audiences);
+        assert_eq!(
+            microjwt::verify::<()>(&key, &token, &no_clock, &mut scratch).map(|_| ()),
+            Err(microjwt::Error::TimeUnknown)
+        );
+        let skip = no_clock.danger_skip_time_checks();
+        assert!(microjwt::verify::<()>(&key, &token, &skip, &mut scratch).is_ok());
         let expired = Validation::new(5_000).audience(&audiences);
         assert!(microjwt::verify::<()>(&key, &token, &expired, &mut scratch).is_err());
         let mut tiny = [0u8; 4];
