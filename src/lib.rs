@@ -6,20 +6,22 @@
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
-mod alg;
-mod base64url;
-mod claims;
+// In the order data flows: the error type and the key material first, then the stages of
+// verification and signing, then what builds on them.
 mod error;
-mod header;
-mod json;
+mod alg;
 mod key;
 mod keyset;
-#[cfg(feature = "std")]
-mod owned;
-mod replay;
-mod sign;
+mod base64url;
+mod json;
+mod header;
+mod claims;
 mod validation;
 mod verify;
+mod sign;
+mod replay;
+#[cfg(feature = "std")]
+mod owned;
 
 pub use alg::{Algorithm, Hs256, Hs384, Hs512};
 pub use claims::{Audience, Claims, NumericDate, RegisteredClaims};

@@ -15,11 +15,12 @@
 //! the key named by `kid` among the caller's own keys (RFC 8725 §3.10); nothing in it is trusted
 //! until the MAC has passed.
 
-mod claims;
+// The stages, in pipeline order.
+mod split;
+mod signature;
 mod header;
 mod payload;
-mod signature;
-mod split;
+mod claims;
 
 pub use split::UntrustedToken;
 
