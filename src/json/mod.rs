@@ -1,8 +1,8 @@
 //! Strict JSON: [`read`] validates and walks, [`de`] lets serde types read through it, [`write`]
 //! serializes.
 
-mod de;
 mod read;
+mod de;
 mod write;
 
 pub(crate) use de::{DeError, Scalar};
