@@ -46,9 +46,7 @@ macro_rules! algorithm {
                 use sha2::Digest;
                 let full = <$hash>::digest(data);
                 let mut out = [0u8; 16];
-                for (dst, src) in out.iter_mut().zip(full.iter()) {
-                    *dst = *src;
-                }
+                crate::bytes::copy_prefix(&mut out, &full);
                 out
             }
         }

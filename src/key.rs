@@ -7,6 +7,7 @@ use hmac::{KeyInit, Mac};
 
 use crate::Error;
 use crate::alg::{Algorithm, MAX_TAG_LEN, sealed::Sealed};
+use crate::bytes::copy_prefix;
 
 /// The longest secret [`HmacKey::from_base64url`] decodes, in bytes: twice the largest HMAC block
 /// size, far beyond any sensible key.
@@ -141,11 +142,8 @@ impl<A: Algorithm> HmacKey<A> {
     pub fn mac(&self, message: &[u8]) -> Tag<A> {
         let mut mac = self.mac.clone();
         mac.update(message);
-        let out = mac.finalize().into_bytes();
         let mut bytes = [0u8; MAX_TAG_LEN];
-        for (dst, src) in bytes.iter_mut().zip(out.iter()) {
-            *dst = *src;
-        }
+        copy_prefix(&mut bytes, &mac.finalize().into_bytes());
         Tag {
             bytes,
             alg: PhantomData,
@@ -158,30 +156,18 @@ impl<A: Algorithm> HmacKey<A> {
     /// [`Error::InvalidSignature`] when the tag differs or is not exactly
     /// [`A::TAG_LEN`](Algorithm::TAG_LEN) bytes long: a truncated tag never verifies.
     pub fn verify_mac(&self, message: &[u8], tag: &[u8]) -> Result<(), Error> {
+        self.verify_pieces(&[message], tag)
+    }
+
+    /// [`Self::verify_mac`] over the concatenation of `pieces`, without copying them together:
+    /// a token's signing input is `header`, `.`, `payload`.
+    pub(crate) fn verify_pieces(&self, pieces: &[&[u8]], tag: &[u8]) -> Result<(), Error> {
         let mut mac = self.mac.clone();
-        mac.update(message);
+        for piece in pieces {
+            mac.update(piece);
+        }
         // `verify_slice` checks the length and compares in constant time.
         mac.verify_slice(tag).map_err(|_| Error::InvalidSignature)
-    }
-
-    /// Verifies the MAC of a token whose signing input is `parts[0] . parts[1]`, without copying
-    /// them together.
-    pub(crate) fn verify_parts(
-        &self,
-        header: &[u8],
-        payload: &[u8],
-        tag: &[u8],
-    ) -> Result<(), Error> {
-        let mut mac = self.mac.clone();
-        mac.update(header);
-        mac.update(b".");
-        mac.update(payload);
-        mac.verify_slice(tag).map_err(|_| Error::InvalidSignature)
-    }
-
-    /// Starts a MAC from the pre-keyed state, for signing.
-    pub(crate) fn start(&self) -> <A as Sealed>::Mac {
-        self.mac.clone()
     }
 }
 
@@ -248,9 +234,7 @@ impl KeyId {
         if kid.is_empty() {
             return Err(Error::InvalidKeyId);
         }
-        for (d, s) in dst.iter_mut().zip(kid.as_bytes()) {
-            *d = *s;
-        }
+        copy_prefix(dst, kid.as_bytes());
         id.len = u8::try_from(kid.len()).map_err(|_| Error::InvalidKeyId)?;
         Ok(id)
     }

@@ -1,9 +1,9 @@
 //! Signing: claims → JSON → base64url → MAC, all inside the caller's buffer (RFC 7515 §5.1).
 
-use hmac::Mac;
 use serde::Serialize;
 
 use crate::alg::{Algorithm, MAX_TAG_LEN};
+use crate::bytes::copy_prefix;
 use crate::header::{HeaderJson, HeaderOptions, KNOWN_HEADERS};
 use crate::json::{self, WriteError};
 use crate::key::HmacKey;
@@ -83,15 +83,8 @@ fn write_token<A: Algorithm, T: Serialize + ?Sized>(
     buf: &mut [u8],
 ) -> Result<usize, Error> {
     let header_len = match known_header(header) {
-        Some(encoded) => {
-            let out = buf
-                .get_mut(..encoded.len())
-                .ok_or(Error::BufferTooSmall { needed: 0 })?;
-            for (d, s) in out.iter_mut().zip(encoded.as_bytes()) {
-                *d = *s;
-            }
-            encoded.len()
-        }
+        Some(encoded) if buf.len() >= encoded.len() => copy_prefix(buf, encoded.as_bytes()),
+        Some(_) => return Err(Error::BufferTooSmall { needed: 0 }),
         None => write_segment(header, buf)?,
     };
     let rest = buf
@@ -107,14 +100,12 @@ fn write_token<A: Algorithm, T: Serialize + ?Sized>(
     let (signing_input, rest) = buf
         .split_at_mut_checked(signed_len)
         .ok_or(Error::BufferTooSmall { needed: 0 })?;
-    let mut mac = key.start();
-    mac.update(signing_input);
-    let tag = mac.finalize().into_bytes();
+    let tag = key.mac(signing_input);
     let (dot, rest) = rest
         .split_first_mut()
         .ok_or(Error::BufferTooSmall { needed: 0 })?;
     *dot = b'.';
-    let tag_len = base64url::encode(tag.get(..A::TAG_LEN).unwrap_or(&tag), rest)?;
+    let tag_len = base64url::encode(tag.as_bytes(), rest)?;
     Ok(signed_len + 1 + tag_len)
 }
 
@@ -159,17 +150,13 @@ fn encode_in_place(buf: &mut [u8], len: usize) -> Result<usize, Error> {
         let mut input = [0u8; CHUNK];
         let mut output = [0u8; CHUNK / 3 * 4];
         let chunk = input.get_mut(..end - start).unwrap_or(&mut []);
-        for (d, s) in chunk.iter_mut().zip(buf.get(start..end).unwrap_or(&[])) {
-            *d = *s;
-        }
+        copy_prefix(chunk, buf.get(start..end).unwrap_or(&[]));
         let written = base64url::encode(chunk, &mut output)?;
         let to = start / 3 * 4;
         let out = buf
             .get_mut(to..to + written)
             .ok_or(Error::BufferTooSmall { needed: 0 })?;
-        for (d, s) in out.iter_mut().zip(&output) {
-            *d = *s;
-        }
+        copy_prefix(out, &output);
         if start == 0 {
             return Ok(encoded);
         }

@@ -122,13 +122,18 @@ pub fn verify<'s, T: Deserialize<'s>>(
     validation: &Validation<'_>,
     scratch: &'s mut [u8],
 ) -> Result<Claims<'s, T>, Error> {
-    run(keys, token, validation, scratch).map_err(|e| match e {
-        // Stages only know their own buffer ran out; the caller needs a size that always works.
+    run(keys, token, validation, scratch).map_err(|e| with_scratch_len(e, token))
+}
+
+/// Stages only know that their part of the scratch buffer ran out; the caller needs a size that
+/// always works.
+fn with_scratch_len(e: Error, token: &str) -> Error {
+    match e {
         Error::BufferTooSmall { .. } => Error::BufferTooSmall {
             needed: scratch_len(token.len()),
         },
         e => e,
-    })
+    }
 }
 
 /// A verified JWS whose payload need not be JSON: what [`verify_jws`] returns.
@@ -178,12 +183,8 @@ pub fn verify_jws<'s>(
     validation: &Validation<'_>,
     scratch: &'s mut [u8],
 ) -> Result<Jws<'s>, Error> {
-    let needed = scratch_len(token.len());
     let (header, payload, _) =
-        authenticate(keys, token, validation, scratch).map_err(|e| match e {
-            Error::BufferTooSmall { .. } => Error::BufferTooSmall { needed },
-            e => e,
-        })?;
+        authenticate(keys, token, validation, scratch).map_err(|e| with_scratch_len(e, token))?;
     Ok(Jws { header, payload })
 }
 

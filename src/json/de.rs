@@ -9,7 +9,7 @@ use core::fmt;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
-use super::read::{Names, Number, Reader};
+use super::read::{Names, Reader};
 use crate::Error;
 
 /// The error serde sees. Errors from the reader keep their exact [`Error`]; errors the caller's
@@ -47,12 +47,12 @@ impl<'de> Reader<'de> {
             return self.mismatch();
         }
         let number = self.number()?;
-        match (number.integer, number.negative) {
-            (true, false) => visitor.visit_u64(number.as_u64().ok_or(DeError(Error::Claims))?),
-            (true, true) => {
-                visitor.visit_i64(number.text.parse().map_err(|_| DeError(Error::Claims))?)
-            }
-            (false, _) => Err(DeError(Error::Claims)),
+        if let Some(v) = number.as_u64() {
+            visitor.visit_u64(v)
+        } else if let Some(v) = number.as_i64() {
+            visitor.visit_i64(v)
+        } else {
+            Err(DeError(Error::Claims))
         }
     }
 
@@ -65,31 +65,15 @@ impl<'de> Reader<'de> {
 
     /// Reads a number and hands it to `visitor` as `u64`, `i64` or, when it has a fraction or
     /// exponent or does not fit, `f64`.
-    pub(crate) fn visit_number<V: Visitor<'de>>(
-        &mut self,
-        visitor: V,
-    ) -> Result<V::Value, DeError> {
-        let Number {
-            text,
-            negative,
-            integer,
-        } = self.number()?;
-        if integer {
-            if negative {
-                if let Ok(v) = text.parse::<i64>() {
-                    return visitor.visit_i64(v);
-                }
-            } else if let Some(v) = (Number {
-                text,
-                negative,
-                integer,
-            })
-            .as_u64()
-            {
-                return visitor.visit_u64(v);
-            }
+    fn visit_number<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, DeError> {
+        let number = self.number()?;
+        if let Some(v) = number.as_u64() {
+            return visitor.visit_u64(v);
         }
-        match text.parse::<f64>() {
+        if let Some(v) = number.as_i64() {
+            return visitor.visit_i64(v);
+        }
+        match number.text.parse::<f64>() {
             // `1e400` parses as infinity: reject it rather than hand out a number JSON cannot hold.
             Ok(v) if v.is_finite() => visitor.visit_f64(v),
             _ => Err(DeError(Error::Claims)),

@@ -537,6 +537,14 @@ impl Number<'_> {
         }
         self.text.parse().ok()
     }
+
+    /// The value, if it is a negative integer that fits an `i64`.
+    pub(crate) fn as_i64(&self) -> Option<i64> {
+        if !self.integer || !self.negative {
+            return None;
+        }
+        self.text.parse().ok()
+    }
 }
 
 /// Bytes that end the fast path of string scanning: the quote, the backslash, control characters.

@@ -116,11 +116,7 @@ impl<'b> Serializer<'b> {
             .out
             .get_mut(self.len..end)
             .ok_or(WriteError::BufferFull)?;
-        // A zipped copy, not `copy_from_slice`: same `memcpy`, but no length-mismatch panic path
-        // survives in size-optimized builds.
-        for (d, s) in dst.iter_mut().zip(bytes) {
-            *d = *s;
-        }
+        crate::bytes::copy_prefix(dst, bytes);
         self.len = end;
         Ok(())
     }
@@ -181,9 +177,7 @@ impl<'b> Serializer<'b> {
         let (body, rest) = rest
             .split_at_mut_checked(bytes.len())
             .ok_or(WriteError::BufferFull)?;
-        for (d, s) in body.iter_mut().zip(bytes) {
-            *d = *s;
-        }
+        crate::bytes::copy_prefix(body, bytes);
         for (d, s) in rest.iter_mut().zip(b"\"".iter().chain(suffix)) {
             *d = *s;
         }
