@@ -7,7 +7,7 @@
 //! them all — so the claims stage costs `verify − jws`. `verify_unit` walks the claims without a
 //! caller type: `verify_unit − jws` is what a second, validate-only pass would have added.
 //!
-//! `cargo bench --bench pipeline`; peers are compared in `benches/compare` (see BENCHMARKS.md).
+//! `cargo bench -p microjwt-benches --bench pipeline`; peers are compared in `benches/compare` (see BENCHMARKS.md).
 
 #![allow(clippy::unwrap_used)] // a benchmark: a failure is a bug report
 

@@ -149,7 +149,9 @@ fn trim_nanos(mut nanos: u32) -> (u32, usize) {
 /// # use microjwt::{HmacKey, Hs256, Validation};
 /// # let key = HmacKey::<Hs256>::new(&[1; 32])?;
 /// # let mut buf = [0u8; 256];
-/// let claims = serde_json::json!({"aud": ["api", "admin"], "exp": 100});
+/// #[derive(serde::Serialize)]
+/// struct Claims<'a> { aud: &'a [&'a str], exp: u64 }
+/// let claims = Claims { aud: &["api", "admin"], exp: 100 };
 /// let token = microjwt::sign(&key, &claims, &mut buf)?;
 /// let mut scratch = [0u8; 256];
 /// let v = Validation::new(10).audience(&["admin"]);

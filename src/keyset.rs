@@ -20,7 +20,9 @@ use crate::verify::{VerifyingKeys, sealed};
 /// let old = HmacKey::<Hs256>::new(&[1; 32])?.with_kid("2026-10")?;
 /// let new = HmacKey::<Hs256>::new(&[2; 32])?.with_kid("2026-11")?;
 /// let mut buf = [0u8; 128];
-/// let old_token = microjwt::sign(&old, &serde_json::json!({"exp": 99}), &mut buf)?.to_owned();
+/// #[derive(serde::Serialize)]
+/// struct Expiry { exp: u64 }
+/// let old_token = microjwt::sign(&old, &Expiry { exp: 99 }, &mut buf)?.to_owned();
 ///
 /// let mut keys = KeySet::<Hs256, 4>::new();
 /// keys.insert(old)?;

@@ -40,7 +40,9 @@ impl Validation<'_> {
 /// ```
 /// use microjwt::{HmacKey, Hs256};
 /// let key = HmacKey::<Hs256>::new(b"an example secret, 32 bytes long")?;
-/// let token = microjwt::sign_to_string(&key, &serde_json::json!({"sub": "ada", "exp": 9}))?;
+/// #[derive(serde::Serialize)]
+/// struct Session<'a> { sub: &'a str, exp: u64 }
+/// let token = microjwt::sign_to_string(&key, &Session { sub: "ada", exp: 9 })?;
 /// assert_eq!(token.matches('.').count(), 2);
 /// # Ok::<(), microjwt::Error>(())
 /// ```
@@ -104,7 +106,9 @@ pub struct OwnedClaims<T> {
 /// struct Session { sub: String, admin: bool }
 ///
 /// let key = HmacKey::<Hs256>::new(b"an example secret, 32 bytes long")?;
-/// let token = microjwt::sign_to_string(&key, &serde_json::json!({"sub": "ada", "admin": true, "exp": 9}))?;
+/// #[derive(serde::Serialize)]
+/// struct Issued<'a> { sub: &'a str, admin: bool, exp: u64 }
+/// let token = microjwt::sign_to_string(&key, &Issued { sub: "ada", admin: true, exp: 9 })?;
 /// let claims = microjwt::verify_owned::<Session>(&key, &token, &Validation::new(1))?;
 /// assert!(claims.custom.admin);
 /// assert_eq!(claims.sub.as_deref(), Some("ada"));

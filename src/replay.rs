@@ -27,7 +27,9 @@ use crate::{Claim, Error, Validation};
 /// use microjwt::{Error, HmacKey, Hs256, ReplayGuard, Validation};
 /// let key = HmacKey::<Hs256>::new(&[7; 32])?;
 /// let mut buf = [0u8; 128];
-/// let token = microjwt::sign(&key, &serde_json::json!({"jti": "cmd-1", "exp": 60}), &mut buf)?;
+/// #[derive(serde::Serialize)]
+/// struct Command<'a> { jti: &'a str, exp: u64 }
+/// let token = microjwt::sign(&key, &Command { jti: "cmd-1", exp: 60 }, &mut buf)?;
 ///
 /// let mut guard = ReplayGuard::<Hs256, 8>::new();
 /// let validation = Validation::new(10);

@@ -19,7 +19,9 @@ use crate::{Error, base64url};
 /// use microjwt::{HmacKey, Hs256};
 /// let key = HmacKey::<Hs256>::new(b"an example secret, 32 bytes long")?;
 /// let mut buf = [0u8; 128];
-/// let token = microjwt::sign(&key, &serde_json::json!({"sub": "ada", "exp": 2000}), &mut buf)?;
+/// #[derive(serde::Serialize)]
+/// struct Session<'a> { sub: &'a str, exp: u64 }
+/// let token = microjwt::sign(&key, &Session { sub: "ada", exp: 2000 }, &mut buf)?;
 /// assert!(token.starts_with("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."));
 /// # Ok::<(), microjwt::Error>(())
 /// ```
@@ -44,7 +46,9 @@ pub fn sign<'b, A: Algorithm, T: Serialize + ?Sized>(
 /// let key = HmacKey::<Hs256>::new(b"an example secret, 32 bytes long")?;
 /// let mut buf = [0u8; 160];
 /// let header = HeaderOptions::new().typ(Some("at+jwt")).kid("k1");
-/// let token = microjwt::sign_with_header(&key, &header, &serde_json::json!({"exp": 9}), &mut buf)?;
+/// #[derive(serde::Serialize)]
+/// struct Expiry { exp: u64 }
+/// let token = microjwt::sign_with_header(&key, &header, &Expiry { exp: 9 }, &mut buf)?;
 /// let mut scratch = [0u8; 160];
 /// let untrusted = microjwt::UntrustedToken::parse(token, 8192)?;
 /// assert_eq!(untrusted.danger_unverified_header(&mut scratch)?.kid(), Some("k1"));

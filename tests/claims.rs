@@ -1,7 +1,7 @@
 //! Registered-claim validation: time edges, overflow, issuer/audience/subject, required claims,
 //! `typ`, time unknown, issued-after epochs and revocation hooks.
 
-mod common;
+use microjwt_tests as common;
 
 use common::{key, token, token_with};
 use microjwt::{Claim, Error, HmacKey, Hs256, KeySet, RegisteredClaims, Validation};

@@ -46,7 +46,7 @@ fn replay(target: &str, dir: &Path) -> (usize, Vec<String>) {
 }
 
 fn fuzz_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
 }
 
 #[test]

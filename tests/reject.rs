@@ -3,7 +3,7 @@
 //! Every token here except the pre-MAC ones carries a correct MAC, so the check under test is
 //! really reached rather than masked by `InvalidSignature`.
 
-mod common;
+use microjwt_tests as common;
 
 use common::{b64, key, raw_token, token, token_with};
 use microjwt::{Claim, Error, Validation};

@@ -1,6 +1,6 @@
 //! The replay guard: one-time tokens accepted exactly once, in fixed memory, failing closed.
 
-mod common;
+use microjwt_tests as common;
 
 use common::{key, token};
 use microjwt::{Claim, Error, Hs256, ReplayGuard, Validation};

@@ -1,7 +1,7 @@
 //! Flip every bit of a valid token, in every segment: nothing may verify.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test helpers
 
-mod common;
+use microjwt_tests as common;
 
 use microjwt::{Error, HmacKey, Hs256, Hs384, Hs512, Validation};
 

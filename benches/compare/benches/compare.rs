@@ -55,7 +55,9 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main, measurement::WallTime};
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main, measurement::WallTime,
+};
 use microjwt_compare::*;
 
 // ---------------------------------------------------------------------------
@@ -87,10 +89,18 @@ impl Peers {
 fn check_case(case: &Case, p: &Peers) {
     let target = case.payload_len;
     let want = expected_digest(case.shape, target);
-    let ctx = format!("{} {:?} {} B", case.alg.name(), case.shape, case.payload_len);
+    let ctx = format!(
+        "{} {:?} {} B",
+        case.alg.name(),
+        case.shape,
+        case.payload_len
+    );
 
     // floor: accepts the valid token; a floor holding the flipped tag rejects it.
-    assert!(AnyFloor::new(case.alg, &case.token).verify(&case.token), "floor rejects valid ({ctx})");
+    assert!(
+        AnyFloor::new(case.alg, &case.token).verify(&case.token),
+        "floor rejects valid ({ctx})"
+    );
     assert!(
         !AnyFloor::new(case.alg, &flip_signature_bit(&case.token)).verify(&case.token),
         "floor accepts flipped bit ({ctx})"
@@ -98,21 +108,70 @@ fn check_case(case: &Case, p: &Peers) {
 
     let mut scratch = MicroJwt::scratch_for(&case.token);
     let mj = p.microjwt.verify(&case.token, &mut scratch);
-    assert_eq!(digest_mj(&mj.unwrap_or_else(|e| panic!("microjwt rejects valid ({ctx}): {e:?}"))), want, "microjwt {ctx}");
-    assert_eq!(digest_full(&p.jsonwebtoken.verify(&case.token).expect("jsonwebtoken rejects valid")), want, "jsonwebtoken {ctx}");
-    assert_eq!(digest_jc(&p.jwt_compact.verify(&case.token).expect("jwt-compact rejects valid")), want, "jwt-compact {ctx}");
-    assert_eq!(digest_full(&p.jwt.verify(&case.token).expect("jwt rejects valid")), want, "jwt {ctx}");
-    assert_eq!(digest_js(&p.jwt_simple.verify(&case.token).expect("jwt-simple rejects valid")), want, "jwt-simple {ctx}");
+    assert_eq!(
+        digest_mj(&mj.unwrap_or_else(|e| panic!("microjwt rejects valid ({ctx}): {e:?}"))),
+        want,
+        "microjwt {ctx}"
+    );
+    assert_eq!(
+        digest_full(
+            &p.jsonwebtoken
+                .verify(&case.token)
+                .expect("jsonwebtoken rejects valid")
+        ),
+        want,
+        "jsonwebtoken {ctx}"
+    );
+    assert_eq!(
+        digest_jc(
+            &p.jwt_compact
+                .verify(&case.token)
+                .expect("jwt-compact rejects valid")
+        ),
+        want,
+        "jwt-compact {ctx}"
+    );
+    assert_eq!(
+        digest_full(&p.jwt.verify(&case.token).expect("jwt rejects valid")),
+        want,
+        "jwt {ctx}"
+    );
+    assert_eq!(
+        digest_js(
+            &p.jwt_simple
+                .verify(&case.token)
+                .expect("jwt-simple rejects valid")
+        ),
+        want,
+        "jwt-simple {ctx}"
+    );
     for (what, bad) in &case.bad {
-        assert!(p.microjwt.verify(bad, &mut scratch).is_err(), "microjwt accepts {what} ({ctx})");
-        assert!(p.jsonwebtoken.verify(bad).is_err(), "jsonwebtoken accepts {what} ({ctx})");
-        assert!(p.jwt_compact.verify(bad).is_err(), "jwt-compact accepts {what} ({ctx})");
+        assert!(
+            p.microjwt.verify(bad, &mut scratch).is_err(),
+            "microjwt accepts {what} ({ctx})"
+        );
+        assert!(
+            p.jsonwebtoken.verify(bad).is_err(),
+            "jsonwebtoken accepts {what} ({ctx})"
+        );
+        assert!(
+            p.jwt_compact.verify(bad).is_err(),
+            "jwt-compact accepts {what} ({ctx})"
+        );
         assert!(p.jwt.verify(bad).is_err(), "jwt accepts {what} ({ctx})");
-        assert!(p.jwt_simple.verify(bad).is_err(), "jwt-simple accepts {what} ({ctx})");
+        assert!(
+            p.jwt_simple.verify(bad).is_err(),
+            "jwt-simple accepts {what} ({ctx})"
+        );
     }
 }
 
-fn bench_verify_fns(g: &mut BenchmarkGroup<'_, WallTime>, id: impl Fn(&str) -> BenchmarkId, case: &Case, p: &Peers) {
+fn bench_verify_fns(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    id: impl Fn(&str) -> BenchmarkId,
+    case: &Case,
+    p: &Peers,
+) {
     let token = case.token.as_str();
 
     let floor = AnyFloor::new(case.alg, token); // tag decoded here, once
@@ -128,10 +187,16 @@ fn bench_verify_fns(g: &mut BenchmarkGroup<'_, WallTime>, id: impl Fn(&str) -> B
         })
     });
 
-    g.bench_function(id("jsonwebtoken"), |b| b.iter(|| p.jsonwebtoken.verify(black_box(token))));
-    g.bench_function(id("jwt-compact"), |b| b.iter(|| p.jwt_compact.verify(black_box(token))));
+    g.bench_function(id("jsonwebtoken"), |b| {
+        b.iter(|| p.jsonwebtoken.verify(black_box(token)))
+    });
+    g.bench_function(id("jwt-compact"), |b| {
+        b.iter(|| p.jwt_compact.verify(black_box(token)))
+    });
     g.bench_function(id("jwt"), |b| b.iter(|| p.jwt.verify(black_box(token))));
-    g.bench_function(id("jwt-simple"), |b| b.iter(|| p.jwt_simple.verify(black_box(token))));
+    g.bench_function(id("jwt-simple"), |b| {
+        b.iter(|| p.jwt_simple.verify(black_box(token)))
+    });
 }
 
 fn verify_groups(c: &mut Criterion) {
@@ -152,7 +217,10 @@ fn verify_groups(c: &mut Criterion) {
 
 fn size_group(c: &mut Criterion) {
     let p = Peers::new(Alg::Hs256);
-    let cases: Vec<Case> = SIZE_TARGETS.iter().map(|&t| sized_case(Alg::Hs256, t)).collect();
+    let cases: Vec<Case> = SIZE_TARGETS
+        .iter()
+        .map(|&t| sized_case(Alg::Hs256, t))
+        .collect();
     for case in &cases {
         check_case(case, &p);
     }
@@ -175,12 +243,24 @@ fn sign_group(c: &mut Criterion) {
     // with itself) and carries the same claims.
     let want = expected_digest(Shape::Small, 0);
     let check = |who: &str, t: String| {
-        assert_eq!(digest_full(&p.jsonwebtoken.verify(&t).unwrap_or_else(|_| panic!("{who}: bad token {t}"))), want, "{who}");
+        assert_eq!(
+            digest_full(
+                &p.jsonwebtoken
+                    .verify(&t)
+                    .unwrap_or_else(|_| panic!("{who}: bad token {t}"))
+            ),
+            want,
+            "{who}"
+        );
         t
     };
     let mut buf = vec![0u8; 1024]; // microjwt writes into the caller's buffer
     let t = check("microjwt", p.microjwt.sign(&claims, &mut buf).to_string());
-    assert!(p.microjwt.verify(&t, &mut MicroJwt::scratch_for(&t)).is_ok());
+    assert!(
+        p.microjwt
+            .verify(&t, &mut MicroJwt::scratch_for(&t))
+            .is_ok()
+    );
     let t = check("jsonwebtoken", p.jsonwebtoken.sign(&claims));
     assert!(p.jsonwebtoken.verify(&t).is_ok());
     let t = check("jwt-compact", p.jwt_compact.sign(&jc_claims));
@@ -197,10 +277,16 @@ fn sign_group(c: &mut Criterion) {
             black_box(t);
         })
     });
-    g.bench_function("jsonwebtoken", |b| b.iter(|| p.jsonwebtoken.sign(black_box(&claims))));
-    g.bench_function("jwt-compact", |b| b.iter(|| p.jwt_compact.sign(black_box(&jc_claims))));
+    g.bench_function("jsonwebtoken", |b| {
+        b.iter(|| p.jsonwebtoken.sign(black_box(&claims)))
+    });
+    g.bench_function("jwt-compact", |b| {
+        b.iter(|| p.jwt_compact.sign(black_box(&jc_claims)))
+    });
     g.bench_function("jwt", |b| b.iter(|| p.jwt.sign(black_box(&claims))));
-    g.bench_function("jwt-simple", |b| b.iter(|| p.jwt_simple.sign(black_box(&js_claims))));
+    g.bench_function("jwt-simple", |b| {
+        b.iter(|| p.jwt_simple.sign(black_box(&js_claims)))
+    });
     g.finish();
 }
 

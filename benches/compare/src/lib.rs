@@ -137,7 +137,10 @@ pub fn small_claims() -> FullOwned {
 }
 
 pub fn large_claims() -> FullOwned {
-    FullOwned { roles: Some(roles()), ..small_claims() }
+    FullOwned {
+        roles: Some(roles()),
+        ..small_claims()
+    }
 }
 
 pub fn sized_claims(target: usize) -> FullOwned {
@@ -192,8 +195,14 @@ impl<'de: 'a, 'a> Deserialize<'de> for Roles<'a> {
             fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
                 f.write_str("an array of at most 48 strings")
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Roles<'a>, A::Error> {
-                let mut r = Roles { items: [""; 48], len: 0 };
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Roles<'a>, A::Error> {
+                let mut r = Roles {
+                    items: [""; 48],
+                    len: 0,
+                };
                 while let Some(s) = seq.next_element::<&'de str>()? {
                     if r.len == r.items.len() {
                         return Err(serde::de::Error::invalid_length(r.len + 1, &self));
@@ -370,18 +379,31 @@ pub fn make_case(alg: Alg, shape: Shape, claims: &FullOwned) -> Case {
     };
     let bad = vec![
         ("flipped signature bit", flip_signature_bit(&token)),
-        ("wrong iss", variant(&|c| c.iss = "https://evil.example".into())),
+        (
+            "wrong iss",
+            variant(&|c| c.iss = "https://evil.example".into()),
+        ),
         ("wrong aud", variant(&|c| c.aud = "other-api".into())),
         // Expired for the fixed NOW *and* for the real clock (jsonwebtoken).
         ("expired", variant(&|c| c.exp = 1_000_000_000)),
         // Not yet valid for the fixed NOW *and* for the real clock.
         ("not yet valid", variant(&|c| c.nbf = 3_900_000_000)),
         ("wrong alg (signed with another HS alg)", {
-            let other = if alg == Alg::Hs256 { Alg::Hs512 } else { Alg::Hs256 };
+            let other = if alg == Alg::Hs256 {
+                Alg::Hs512
+            } else {
+                Alg::Hs256
+            };
             make_token(other, &payload)
         }),
     ];
-    Case { alg, shape, payload_len: payload.len(), token, bad }
+    Case {
+        alg,
+        shape,
+        payload_len: payload.len(),
+        token,
+        bad,
+    }
 }
 
 pub fn small_case(alg: Alg) -> Case {
@@ -576,9 +598,15 @@ impl JwtCompact {
     pub fn verify(&self, token: &str) -> Result<jwt_compact::Claims<JcCustom>, ()> {
         let untrusted = jwt_compact::UntrustedToken::new(token).map_err(|_| ())?;
         let t = match &self.key {
-            JcKey::Hs256(k) => jwt_compact::alg::Hs256.validator::<JcCustom>(k).validate(&untrusted),
-            JcKey::Hs384(k) => jwt_compact::alg::Hs384.validator::<JcCustom>(k).validate(&untrusted),
-            JcKey::Hs512(k) => jwt_compact::alg::Hs512.validator::<JcCustom>(k).validate(&untrusted),
+            JcKey::Hs256(k) => jwt_compact::alg::Hs256
+                .validator::<JcCustom>(k)
+                .validate(&untrusted),
+            JcKey::Hs384(k) => jwt_compact::alg::Hs384
+                .validator::<JcCustom>(k)
+                .validate(&untrusted),
+            JcKey::Hs512(k) => jwt_compact::alg::Hs512
+                .validator::<JcCustom>(k)
+                .validate(&untrusted),
         }
         .map_err(|_| ())?;
         let (_, claims) = t.into_parts();
@@ -655,9 +683,18 @@ impl Jwt {
     pub fn new(alg: Alg) -> Self {
         use hmac012::digest::KeyInit as _;
         let (key, a) = match alg {
-            Alg::Hs256 => (JwtKey::Hs256(hmac012::Hmac::new_from_slice(SECRET).unwrap()), jwt::AlgorithmType::Hs256),
-            Alg::Hs384 => (JwtKey::Hs384(hmac012::Hmac::new_from_slice(SECRET).unwrap()), jwt::AlgorithmType::Hs384),
-            Alg::Hs512 => (JwtKey::Hs512(hmac012::Hmac::new_from_slice(SECRET).unwrap()), jwt::AlgorithmType::Hs512),
+            Alg::Hs256 => (
+                JwtKey::Hs256(hmac012::Hmac::new_from_slice(SECRET).unwrap()),
+                jwt::AlgorithmType::Hs256,
+            ),
+            Alg::Hs384 => (
+                JwtKey::Hs384(hmac012::Hmac::new_from_slice(SECRET).unwrap()),
+                jwt::AlgorithmType::Hs384,
+            ),
+            Alg::Hs512 => (
+                JwtKey::Hs512(hmac012::Hmac::new_from_slice(SECRET).unwrap()),
+                jwt::AlgorithmType::Hs512,
+            ),
         };
         Jwt { key, alg: a }
     }
@@ -769,10 +806,16 @@ impl JwtSimple {
         .unwrap()
     }
 
-    pub fn sign_input(c: &FullBorrowed<'static>) -> jwt_simple::prelude::JWTClaims<JsCustomBorrowed<'static>> {
+    pub fn sign_input(
+        c: &FullBorrowed<'static>,
+    ) -> jwt_simple::prelude::JWTClaims<JsCustomBorrowed<'static>> {
         use jwt_simple::prelude::*;
         let mut claims = Claims::with_custom_claims(
-            JsCustomBorrowed { name: c.name, admin: c.admin, scope: c.scope },
+            JsCustomBorrowed {
+                name: c.name,
+                admin: c.admin,
+                scope: c.scope,
+            },
             Duration::from_secs(1),
         );
         claims.issued_at = c.iat.map(UnixTimeStamp::from_secs);
@@ -904,7 +947,11 @@ pub fn digest_mj(c: &microjwt::Claims<'_, MjCustom<'_>>) -> Digest {
     Digest {
         sub: r.sub().map(str::to_string),
         iss: r.iss().unwrap_or_default().to_string(),
-        aud: r.aud().and_then(|a| a.iter().next()).unwrap_or_default().to_string(),
+        aud: r
+            .aud()
+            .and_then(|a| a.iter().next())
+            .unwrap_or_default()
+            .to_string(),
         exp: r.exp().unwrap().secs(),
         nbf: r.nbf().unwrap().secs(),
         name: u.name.map(str::to_string),

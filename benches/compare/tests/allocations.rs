@@ -84,12 +84,32 @@ fn allocations_per_op() {
         assert!(jwtk.verify(token).is_ok() && jc.verify(token).is_ok());
         assert!(jw.verify(token).is_ok() && js.verify(token).is_ok());
 
-        rows.push((name.clone(), "floor", count(|| floor.verify(black_box(token)))));
-        rows.push((name.clone(), "microjwt", count(|| mj.verify(black_box(token), &mut scratch).is_ok())));
-        rows.push((name.clone(), "jsonwebtoken", count(|| jwtk.verify(black_box(token)))));
-        rows.push((name.clone(), "jwt-compact", count(|| jc.verify(black_box(token)))));
+        rows.push((
+            name.clone(),
+            "floor",
+            count(|| floor.verify(black_box(token))),
+        ));
+        rows.push((
+            name.clone(),
+            "microjwt",
+            count(|| mj.verify(black_box(token), &mut scratch).is_ok()),
+        ));
+        rows.push((
+            name.clone(),
+            "jsonwebtoken",
+            count(|| jwtk.verify(black_box(token))),
+        ));
+        rows.push((
+            name.clone(),
+            "jwt-compact",
+            count(|| jc.verify(black_box(token))),
+        ));
         rows.push((name.clone(), "jwt", count(|| jw.verify(black_box(token)))));
-        rows.push((name.clone(), "jwt-simple", count(|| js.verify(black_box(token)))));
+        rows.push((
+            name.clone(),
+            "jwt-simple",
+            count(|| js.verify(black_box(token))),
+        ));
     }
 
     {
@@ -104,11 +124,27 @@ fn allocations_per_op() {
         let jc = JwtCompact::new(alg);
         let jw = Jwt::new(alg);
         let js = JwtSimple::new(alg);
-        rows.push((name.clone(), "microjwt", count(|| mj.sign(black_box(&claims), &mut buf).len())));
-        rows.push((name.clone(), "jsonwebtoken", count(|| jwtk.sign(black_box(&claims)))));
-        rows.push((name.clone(), "jwt-compact", count(|| jc.sign(black_box(&jc_claims)))));
+        rows.push((
+            name.clone(),
+            "microjwt",
+            count(|| mj.sign(black_box(&claims), &mut buf).len()),
+        ));
+        rows.push((
+            name.clone(),
+            "jsonwebtoken",
+            count(|| jwtk.sign(black_box(&claims))),
+        ));
+        rows.push((
+            name.clone(),
+            "jwt-compact",
+            count(|| jc.sign(black_box(&jc_claims))),
+        ));
         rows.push((name.clone(), "jwt", count(|| jw.sign(black_box(&claims)))));
-        rows.push((name.clone(), "jwt-simple", count(|| js.sign(black_box(&js_claims)))));
+        rows.push((
+            name.clone(),
+            "jwt-simple",
+            count(|| js.sign(black_box(&js_claims))),
+        ));
     }
 
     println!();

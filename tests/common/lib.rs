@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests: hand-made tokens with exact JSON text.
+//! Helpers shared by the integration tests (this package's library): hand-made tokens with exact JSON text.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test helpers
 #![allow(dead_code)]
 

@@ -4,11 +4,11 @@
 //! # Running
 //!
 //! ```sh
-//! cargo run --release --example dudect                      # every bench once
-//! cargo run --release --example dudect -- --filter leaky    # only the positive controls
+//! cargo run --release -p microjwt-tests --example dudect                      # every bench once
+//! cargo run --release -p microjwt-tests --example dudect -- --filter leaky    # only the positive controls
 //! # One bench, accumulating samples until stopped (bound it with `timeout`):
-//! timeout 120 cargo run --release --example dudect -- --continuous verify_tag_equal_prefix_vs_random
-//! DUDECT_SAMPLES=2000000 cargo run --release --example dudect   # samples per bench call
+//! timeout 120 cargo run --release -p microjwt-tests --example dudect -- --continuous verify_tag_equal_prefix_vs_random
+//! DUDECT_SAMPLES=2000000 cargo run --release -p microjwt-tests --example dudect   # samples per bench call
 //! ```
 //!
 //! Always `--release`, on an otherwise idle machine if possible: other load adds noise, which
