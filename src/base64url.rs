@@ -6,7 +6,7 @@
 //! byte string: no padding, no `+` or `/`, no whitespace, no length of the form 4n+1, and no
 //! non-zero bits after the last full byte.
 
-use crate::Error;
+use crate::error::Failure;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -49,25 +49,45 @@ pub(crate) fn is_alphabet(text: &[u8]) -> bool {
     })
 }
 
-/// Decodes `text` into the front of `out`, returning the decoded bytes.
+/// Why a segment did not decode, from the worst to the mildest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DecodeError {
+    /// A byte outside the base64url alphabet (padding, `+`, `/`, whitespace, non-ASCII).
+    Alphabet,
+    /// Only alphabet bytes, but not the one canonical encoding: a length of the form 4n+1, or
+    /// non-zero bits after the last full byte.
+    NonCanonical,
+    /// `out` is shorter than the decoded bytes.
+    Full,
+}
+
+/// Decodes `text` into the front of `out`, returning the decoded bytes. Every byte is checked
+/// against the alphabet, so no other scan of the token is needed.
 ///
 /// # Errors
-/// [`Error::Base64`] for anything but canonical unpadded base64url; [`Error::BufferTooSmall`]
+/// [`DecodeError::Alphabet`] before [`DecodeError::NonCanonical`], then [`DecodeError::Full`]
 /// when `out` is shorter than [`decoded_len`].
-pub(crate) fn decode<'o>(text: &[u8], out: &'o mut [u8]) -> Result<&'o mut [u8], Error> {
-    let len = decoded_len(text.len()).ok_or(Error::Base64)?;
-    let out = out
-        .get_mut(..len)
-        .ok_or(Error::BufferTooSmall { needed: len })?;
-
+pub(crate) fn decode<'o>(text: &[u8], out: &'o mut [u8]) -> Result<&'o mut [u8], DecodeError> {
     let full = text.len() / 4;
-    let ((body, tail), (out_body, out_tail)) = match (
-        text.split_at_checked(full * 4),
-        out.split_at_mut_checked(full * 3),
-    ) {
-        (Some(text), Some(out)) => (text, out),
-        _ => return Err(Error::Base64),
+    let (body, tail) = text.split_at_checked(full * 4).unwrap_or((text, &[]));
+    let Some(len) = decoded_len(text.len()) else {
+        // 4n+1: undecodable, but a foreign byte anywhere is the worse fault.
+        return Err(if is_alphabet(text) {
+            DecodeError::NonCanonical
+        } else {
+            DecodeError::Alphabet
+        });
     };
+    let Some(out) = out.get_mut(..len) else {
+        return Err(if is_alphabet(text) {
+            DecodeError::Full
+        } else {
+            DecodeError::Alphabet
+        });
+    };
+    let (out_body, out_tail) = out
+        .split_at_mut_checked(full * 3)
+        .ok_or(DecodeError::Full)?;
     let mut invalid = 0u8;
     for (quad, triple) in body
         .as_chunks::<4>()
@@ -81,52 +101,46 @@ pub(crate) fn decode<'o>(text: &[u8], out: &'o mut [u8]) -> Result<&'o mut [u8],
         let [_, x, y, z] = word.to_be_bytes();
         *triple = [x, y, z];
     }
-    // The table marks invalid bytes with the top bit set, which no sextet has.
-    if invalid & 0x80 != 0 {
-        return Err(Error::Base64);
-    }
-
-    match (tail, out_tail) {
-        ([], []) => Ok(out),
+    // The table marks invalid bytes with the top bit set, which no sextet has. The tail's spare
+    // bits must be zero to be canonical: 12 bits for 8 (low 4), or 18 for 16 (low 2).
+    let (spare, tail_invalid) = match (tail, out_tail) {
+        ([], []) => (0, 0),
         ([a, b], [x]) => {
             let [a, b] = [*a, *b].map(sextet);
-            // Two characters carry 12 bits for 8: the low 4 bits must be zero to be canonical.
-            if (a | b) & 0x80 != 0 || b & 0x0f != 0 {
-                return Err(Error::Base64);
-            }
             *x = a << 2 | b >> 4;
-            Ok(out)
+            (b & 0x0f, a | b)
         }
         ([a, b, c], [x, y]) => {
             let [a, b, c] = [*a, *b, *c].map(sextet);
-            // Three characters carry 18 bits for 16: the low 2 bits must be zero.
-            if (a | b | c) & 0x80 != 0 || c & 0x03 != 0 {
-                return Err(Error::Base64);
-            }
             *x = a << 2 | b >> 4;
             *y = b << 4 | c >> 2;
-            Ok(out)
+            (c & 0x03, a | b | c)
         }
-        _ => Err(Error::Base64),
+        _ => return Err(DecodeError::NonCanonical),
+    };
+    if (invalid | tail_invalid) & 0x80 != 0 {
+        Err(DecodeError::Alphabet)
+    } else if spare != 0 {
+        Err(DecodeError::NonCanonical)
+    } else {
+        Ok(out)
     }
 }
 
 /// Encodes `bytes` into the front of `out`, returning the number of characters written.
 ///
 /// # Errors
-/// [`Error::BufferTooSmall`] when `out` is shorter than [`encoded_len`].
-pub(crate) fn encode(bytes: &[u8], out: &mut [u8]) -> Result<usize, Error> {
+/// [`Failure::Full`] when `out` is shorter than [`encoded_len`].
+pub(crate) fn encode(bytes: &[u8], out: &mut [u8]) -> Result<usize, Failure> {
     let len = encoded_len(bytes.len());
-    let out = out
-        .get_mut(..len)
-        .ok_or(Error::BufferTooSmall { needed: len })?;
+    let out = out.get_mut(..len).ok_or(Failure::Full)?;
     let full = bytes.len() / 3;
     let ((body, tail), (out_body, out_tail)) = match (
         bytes.split_at_checked(full * 3),
         out.split_at_mut_checked(full * 4),
     ) {
         (Some(bytes), Some(out)) => (bytes, out),
-        _ => return Err(Error::BufferTooSmall { needed: len }),
+        _ => return Err(Failure::Full),
     };
     for (&[x, y, z], quad) in body
         .as_chunks::<3>()
@@ -152,7 +166,7 @@ pub(crate) fn encode(bytes: &[u8], out: &mut [u8]) -> Result<usize, Error> {
             let word = u32::from(*x) << 16 | u32::from(*y) << 8;
             [*a, *b, *c] = [char(word >> 18), char(word >> 12), char(word >> 6)];
         }
-        _ => return Err(Error::BufferTooSmall { needed: len }),
+        _ => return Err(Failure::Full),
     }
     Ok(len)
 }
@@ -172,7 +186,7 @@ mod tests {
     use super::*;
     use base64ct::{Base64UrlUnpadded, Encoding};
 
-    fn dec(text: &str) -> Result<std::vec::Vec<u8>, Error> {
+    fn dec(text: &str) -> Result<std::vec::Vec<u8>, DecodeError> {
         let mut out = [0u8; 64];
         decode(text.as_bytes(), &mut out).map(|d| d.to_vec())
     }
@@ -197,22 +211,25 @@ mod tests {
 
     #[test]
     fn rejects_everything_non_canonical() {
-        for bad in [
-            "Zg==",
-            "Zg=",
-            "Z",
-            "Zm9vY",
-            "Zh",
-            "Zm9",
-            "Zm+v",
-            "Zm/v",
-            "Zm9v\n",
-            " Zm9v",
-            "Zm 9v",
-            "Zm8=",
-            "Zm9\u{e9}",
+        for (bad, why) in [
+            ("Zg==", DecodeError::Alphabet),
+            ("Zg=", DecodeError::Alphabet),
+            ("Z", DecodeError::NonCanonical),
+            ("Z=", DecodeError::Alphabet),
+            ("Zm9vY", DecodeError::NonCanonical),
+            ("Zm9v=", DecodeError::Alphabet),
+            ("Zh", DecodeError::NonCanonical),
+            ("Zm9", DecodeError::NonCanonical),
+            ("Zm+v", DecodeError::Alphabet),
+            ("Zm/v", DecodeError::Alphabet),
+            ("Zm9v\n", DecodeError::Alphabet),
+            (" Zm9v", DecodeError::Alphabet),
+            (" Zm9", DecodeError::Alphabet),
+            ("Zm 9v", DecodeError::Alphabet),
+            ("Zm8=", DecodeError::Alphabet),
+            ("Zm9\u{e9}", DecodeError::Alphabet),
         ] {
-            assert_eq!(dec(bad), Err(Error::Base64), "{bad:?}");
+            assert_eq!(dec(bad), Err(why), "{bad:?}");
         }
     }
 
@@ -255,13 +272,8 @@ mod tests {
     #[test]
     fn small_output_buffer_is_an_error_not_a_truncation() {
         let mut out = [0u8; 5];
-        assert_eq!(
-            decode(b"Zm9vYmFy", &mut out),
-            Err(Error::BufferTooSmall { needed: 6 })
-        );
-        assert_eq!(
-            encode(b"foobar", &mut out),
-            Err(Error::BufferTooSmall { needed: 8 })
-        );
+        assert_eq!(decode(b"Zm9vYmFy", &mut out), Err(DecodeError::Full));
+        assert_eq!(decode(b"Zm9vYmF+", &mut out), Err(DecodeError::Alphabet));
+        assert_eq!(encode(b"foobar", &mut out), Err(Failure::Full));
     }
 }

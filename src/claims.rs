@@ -3,6 +3,7 @@
 use core::fmt;
 
 use crate::header::Header;
+use crate::json::StrList;
 
 /// A JSON NumericDate (RFC 7519 §2): seconds since the Unix epoch, possibly fractional.
 ///
@@ -42,84 +43,10 @@ impl NumericDate {
         }
     }
 
-    /// Parses the text of a JSON number already checked against the RFC 8259 grammar.
-    pub(crate) fn parse(text: &str) -> Option<Self> {
-        // The common case, whole seconds: digits only, at most 19 of them, so no overflow.
-        if text.len() <= 19 && !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-            let secs = text.bytes().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
-            return Some(Self { secs, nanos: 0 });
-        }
-        let (negative, text) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let (mantissa, exponent) = match text.find(['e', 'E']) {
-            Some(at) => (text.get(..at)?, text.get(at + 1..)?),
-            None => (text, "0"),
-        };
-        let (int_digits, frac_digits) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-        let (int_digits, frac_digits) = (int_digits.as_bytes(), frac_digits.as_bytes());
-        let len = i64::try_from(int_digits.len() + frac_digits.len()).ok()?;
-        // The digit at index `i` of int_digits ++ frac_digits, zero outside it.
-        let digit_at = |i: i64| {
-            let i = usize::try_from(i).ok()?;
-            let d = match i.checked_sub(int_digits.len()) {
-                None => int_digits.get(i),
-                Some(j) => frac_digits.get(j),
-            };
-            d.map(|d| u64::from(d - b'0'))
-        };
-        // The decimal point sits `point` digits in. The exponent is clamped to ±100 000: beyond
-        // that the value is out of range or below a nanosecond whatever the digits are.
-        let point = i64::try_from(int_digits.len())
-            .ok()?
-            .saturating_add(parse_exponent(exponent));
-
-        let mut secs: u64 = 0;
-        for i in 0..point.min(len) {
-            secs = secs
-                .checked_mul(10)?
-                .checked_add(digit_at(i).unwrap_or(0))?;
-        }
-        // Trailing zeros of a positive exponent (`1e9`); once non-zero, 20 steps overflow.
-        let mut shift = point - len;
-        while shift > 0 && secs != 0 {
-            secs = secs.checked_mul(10)?;
-            shift -= 1;
-        }
-        // Nine fraction digits make the nanoseconds; any non-zero digit after them rounds up.
-        let mut nanos: u64 = (0..9).fold(0, |n, k| n * 10 + digit_at(point + k).unwrap_or(0));
-        if (point.saturating_add(9).max(0)..len).any(|i| digit_at(i).unwrap_or(0) != 0) {
-            nanos += 1;
-        }
-        if nanos >= 1_000_000_000 {
-            nanos -= 1_000_000_000;
-            secs = secs.checked_add(1)?;
-        }
-        if negative && (secs != 0 || nanos != 0) {
-            return None;
-        }
-        Some(Self {
-            secs,
-            nanos: u32::try_from(nanos).ok()?,
-        })
+    /// From the exact value read from the token's JSON number.
+    pub(crate) const fn from_parts((secs, nanos): (u64, u32)) -> Self {
+        Self { secs, nanos }
     }
-}
-
-fn parse_exponent(text: &str) -> i64 {
-    let (sign, digits) = match text.as_bytes().first() {
-        Some(b'-') => (-1, text.get(1..).unwrap_or("")),
-        Some(b'+') => (1, text.get(1..).unwrap_or("")),
-        _ => (1, text),
-    };
-    let magnitude = digits
-        .bytes()
-        .try_fold(0i64, |acc, d| {
-            let next = acc * 10 + i64::from(d - b'0');
-            (next <= 100_000).then_some(next)
-        })
-        .unwrap_or(100_000);
-    sign * magnitude
 }
 
 impl fmt::Display for NumericDate {
@@ -169,12 +96,9 @@ pub struct Audience<'a> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum AudienceRepr<'a> {
     One(&'a str),
-    /// Unescaped entries, each followed by [`AUDIENCE_SEPARATOR`], which never occurs in UTF-8.
-    List(&'a [u8]),
+    /// The array as read: entries without escapes are the token's own bytes.
+    List(StrList<'a>),
 }
-
-/// Ends each entry of a stored audience array; 0xFF is not a byte of any UTF-8 string.
-pub(crate) const AUDIENCE_SEPARATOR: u8 = 0xff;
 
 impl<'a> Audience<'a> {
     pub(crate) const fn one(aud: &'a str) -> Self {
@@ -183,23 +107,19 @@ impl<'a> Audience<'a> {
         }
     }
 
-    pub(crate) const fn list(entries: &'a [u8]) -> Self {
+    pub(crate) const fn list(entries: StrList<'a>) -> Self {
         Self {
             repr: AudienceRepr::List(entries),
         }
     }
 
-    /// The audience entries, in token order.
+    /// The audience entries, unescaped, in token order.
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
         let (one, list) = match self.repr {
-            AudienceRepr::One(aud) => (Some(aud), &[][..]),
-            AudienceRepr::List(entries) => (None, entries),
+            AudienceRepr::One(aud) => (Some(aud), None),
+            AudienceRepr::List(entries) => (None, Some(entries.iter())),
         };
-        let entries = list
-            .split(|&b| b == AUDIENCE_SEPARATOR)
-            .take(list.iter().filter(|&&b| b == AUDIENCE_SEPARATOR).count())
-            .filter_map(|entry| core::str::from_utf8(entry).ok());
-        one.into_iter().chain(entries)
+        one.into_iter().chain(list.into_iter().flatten())
     }
 
     /// Whether any entry equals `aud` exactly.
@@ -307,79 +227,35 @@ impl<'a, T> Claims<'a, T> {
 mod tests {
     use super::*;
 
-    fn date(text: &str) -> Option<(u64, u32)> {
-        NumericDate::parse(text).map(|d| (d.secs(), d.subsec_nanos()))
-    }
-
-    #[test]
-    fn numeric_dates_parse_exactly() {
-        assert_eq!(date("0"), Some((0, 0)));
-        assert_eq!(date("-0"), Some((0, 0)));
-        assert_eq!(date("-0.0e5"), Some((0, 0)));
-        assert_eq!(date("1300819380"), Some((1_300_819_380, 0)));
-        assert_eq!(date("1300819380.5"), Some((1_300_819_380, 500_000_000)));
-        assert_eq!(date("1.3008193805e9"), Some((1_300_819_380, 500_000_000)));
-        assert_eq!(date("13008193805E-1"), Some((1_300_819_380, 500_000_000)));
-        assert_eq!(date("1e9"), Some((1_000_000_000, 0)));
-        assert_eq!(date("0.000000001"), Some((0, 1)));
-        assert_eq!(
-            date("0.0000000001"),
-            Some((0, 1)),
-            "rounds up below a nanosecond"
-        );
-        assert_eq!(date("1e-20"), Some((0, 1)));
-        assert_eq!(date("0e999999999999"), Some((0, 0)));
-        assert_eq!(
-            date("1.9999999999"),
-            Some((2, 0)),
-            "rounding up carries into seconds"
-        );
-        assert_eq!(date("18446744073709551615"), Some((u64::MAX, 0)));
-        assert_eq!(date("18446744073709551616"), None);
-        assert_eq!(
-            date("18446744073709551615.1"),
-            Some((u64::MAX, 100_000_000))
-        );
-        assert_eq!(date("18446744073709551615.9999999999"), None);
-        assert_eq!(date("1e20"), None);
-        assert_eq!(date("1e400"), None);
-        assert_eq!(date("-1"), None);
-        assert_eq!(date("-0.5"), None);
-        assert_eq!(date("1e-999999999"), Some((0, 1)));
-    }
-
     #[test]
     fn ceil_rounds_fractions_up() {
-        assert_eq!(NumericDate::parse("10").unwrap().ceil_secs(), 10);
-        assert_eq!(NumericDate::parse("10.000001").unwrap().ceil_secs(), 11);
-        assert_eq!(
-            NumericDate::parse("18446744073709551615.5")
-                .unwrap()
-                .ceil_secs(),
-            u64::MAX
-        );
+        assert_eq!(NumericDate::from_parts((10, 0)).ceil_secs(), 10);
+        assert_eq!(NumericDate::from_parts((10, 1_000)).ceil_secs(), 11);
+        assert_eq!(NumericDate::from_parts((u64::MAX, 5)).ceil_secs(), u64::MAX);
     }
 
     #[test]
     fn numeric_dates_display_like_json() {
-        assert_eq!(
-            std::format!("{}", NumericDate::parse("12.50").unwrap()),
-            "12.5"
-        );
-        assert_eq!(std::format!("{}", NumericDate::from_secs(7)), "7");
-        assert_eq!(
-            std::format!("{}", NumericDate::parse("1.000000001").unwrap()),
-            "1.000000001"
-        );
+        let show = |parts| std::format!("{}", NumericDate::from_parts(parts));
+        assert_eq!(show((12, 500_000_000)), "12.5");
+        assert_eq!(show((7, 0)), "7");
+        assert_eq!(show((1, 1)), "1.000000001");
     }
 
     #[test]
     fn audience_iterates_and_matches() {
         let one = Audience::one("api");
         assert!(one.iter().eq(["api"]));
-        let list = Audience::list(b"a\xffb c\xff\xff");
+        let list = Audience::list(StrList {
+            raw: r#"["a","b\u0020c",""]"#,
+            unescaped: "b c",
+        });
         assert!(list.iter().eq(["a", "b c", ""]));
         assert!(list.contains("b c") && !list.contains("b"));
-        assert!(Audience::list(b"").iter().next().is_none());
+        let empty = Audience::list(StrList {
+            raw: "[]",
+            unescaped: "",
+        });
+        assert!(empty.iter().next().is_none());
     }
 }

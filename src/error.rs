@@ -274,6 +274,39 @@ impl fmt::Display for Error {
 
 impl core::error::Error for Error {}
 
+/// Why a step inside the crate stopped: an [`Error`], or "the caller's buffer is full", which
+/// only the public entry points turn into [`Error::BufferTooSmall`], because only they know a
+/// size that is really enough (from the token's length). No step ever makes a placeholder size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The scratch (or output) buffer ran out.
+    Full,
+    /// Anything else, already the error the caller will see.
+    Reject(Error),
+}
+
+impl Failure {
+    /// The public error, `needed` being a buffer size that is always enough.
+    pub(crate) const fn into_error(self, needed: usize) -> Error {
+        match self {
+            Failure::Full => Error::BufferTooSmall { needed },
+            Failure::Reject(e) => e,
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Reject(e)
+    }
+}
+
+impl From<crate::json::Full> for Failure {
+    fn from(_: crate::json::Full) -> Self {
+        Failure::Full
+    }
+}
+
 /// What serde reported when a payload did not fit the caller's claims type: the part of its
 /// message that needs no allocation. Carried by [`Error::Claims`].
 ///

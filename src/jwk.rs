@@ -2,6 +2,7 @@
 //! a time or as a JWK Set (RFC 7517 §5), read by the crate's own strict JSON reader with no heap.
 
 use crate::alg::Algorithm;
+use crate::error::Failure;
 use crate::json::{RawStr, Reader};
 use crate::key::{HmacKey, KeyOps};
 use crate::keyset::KeySet;
@@ -40,11 +41,19 @@ impl<A: Algorithm> HmacKey<A> {
     /// [`Error::KeyTooShort`], [`Error::KeyTooLong`] for the secret; [`Error::InvalidKeyId`] for
     /// an empty or over-long `kid`.
     pub fn from_jwk(jwk: &str) -> Result<Self, Error> {
+        fn read<'a>(
+            jwk: &'a str,
+            arena: &'a mut [u8],
+            problem: &mut Option<Error>,
+        ) -> Result<Fields<'a>, Failure> {
+            let mut reader = Reader::new(jwk, arena)?;
+            let fields = read_jwk(&mut reader, problem)?;
+            reader.end()?;
+            Ok(fields)
+        }
         let mut arena = [0u8; ARENA];
-        let mut reader = Reader::new(jwk, &mut arena);
         let mut problem = None;
-        let fields = read_jwk(&mut reader, &mut problem).map_err(arena_full)?;
-        reader.end()?;
+        let fields = read(jwk, &mut arena, &mut problem).map_err(too_large)?;
         match problem {
             Some(problem) => Err(problem),
             None => fields.into_key(),
@@ -82,14 +91,14 @@ impl<A: Algorithm, const N: usize> KeySet<A, N> {
     /// it for this algorithm, [`JwkError::KeyType`] for a key without `kty`.
     pub fn from_jwks(jwks: &str) -> Result<Self, Error> {
         let mut arena = [0u8; ARENA];
-        let mut reader = Reader::new(jwks, &mut arena);
         let mut set = Self::new();
         let mut saw_keys = false;
         // The whole document is read before any key is judged: a broken key followed by invalid
         // JSON is a JSON error, as everywhere in this crate.
         let mut problem = None;
-        reader
-            .object(|reader, name| {
+        let mut read = || {
+            let mut reader = Reader::new(jwks, &mut arena)?;
+            reader.object(|reader, name| {
                 if !name.eq_str("keys") {
                     return reader.skip_value();
                 }
@@ -109,9 +118,10 @@ impl<A: Algorithm, const N: usize> KeySet<A, N> {
                     }
                     Ok(())
                 })
-            })
-            .map_err(arena_full)?;
-        reader.end()?;
+            })?;
+            reader.end()
+        };
+        read().map_err(too_large)?;
         if let Some(problem) = problem {
             return Err(problem);
         }
@@ -185,7 +195,10 @@ impl Fields<'_> {
 
 /// Reads one JWK object. A member of the wrong type is noted in `problem` (the first one wins)
 /// and the walk goes on, so that the rest of the document is still checked as JSON.
-fn read_jwk<'a>(reader: &mut Reader<'a>, problem: &mut Option<Error>) -> Result<Fields<'a>, Error> {
+fn read_jwk<'a>(
+    reader: &mut Reader<'a>,
+    problem: &mut Option<Error>,
+) -> Result<Fields<'a>, Failure> {
     let mut fields = Fields::default();
     if reader.peek() != Some(b'{') {
         wrong_type(reader, problem)?;
@@ -216,7 +229,7 @@ fn read_jwk<'a>(reader: &mut Reader<'a>, problem: &mut Option<Error>) -> Result<
 /// Reads `key_ops`: an array of distinct strings (RFC 7517 §4.3). Values beyond `sign` and
 /// `verify` are allowed and noted; at most eight are kept for the duplicate check, as many as
 /// the RFC registers.
-fn read_ops(reader: &mut Reader<'_>, problem: &mut Option<Error>) -> Result<Option<Ops>, Error> {
+fn read_ops(reader: &mut Reader<'_>, problem: &mut Option<Error>) -> Result<Option<Ops>, Failure> {
     if reader.peek() != Some(b'[') {
         wrong_type(reader, problem)?;
         return Ok(None);
@@ -255,7 +268,7 @@ fn read_ops(reader: &mut Reader<'_>, problem: &mut Option<Error>) -> Result<Opti
 }
 
 /// Skips (and so validates) a value of the wrong JSON type, noting the problem.
-fn wrong_type(reader: &mut Reader<'_>, problem: &mut Option<Error>) -> Result<(), Error> {
+fn wrong_type(reader: &mut Reader<'_>, problem: &mut Option<Error>) -> Result<(), Failure> {
     reader.skip_value()?;
     problem.get_or_insert(Error::Jwk(JwkError::MemberType));
     Ok(())
@@ -263,10 +276,10 @@ fn wrong_type(reader: &mut Reader<'_>, problem: &mut Option<Error>) -> Result<()
 
 /// The reader's arena is this module's own fixed buffer, not the caller's: running out of it says
 /// the key is too large, not that a buffer the caller passed is too small.
-fn arena_full(e: Error) -> Error {
-    match e {
-        Error::BufferTooSmall { .. } => Error::Jwk(JwkError::TooLarge),
-        e => e,
+fn too_large(failure: Failure) -> Error {
+    match failure {
+        Failure::Full => Error::Jwk(JwkError::TooLarge),
+        Failure::Reject(e) => e,
     }
 }
 

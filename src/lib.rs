@@ -38,4 +38,6 @@ pub use owned::{OwnedClaims, sign_to_string, sign_to_string_with_header, unix_no
 pub use replay::ReplayGuard;
 pub use sign::{sign, sign_with_header};
 pub use validation::{DEFAULT_MAX_TOKEN_LEN, Revocation, Validation};
-pub use verify::{Jws, UntrustedToken, VerifyingKeys, scratch_len, verify, verify_jws};
+pub use verify::{
+    Jws, MAX_HEADER_MEMBERS, UntrustedToken, VerifyingKeys, scratch_len, verify, verify_jws,
+};

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::alg::{Algorithm, MAX_TAG_LEN};
 use crate::bytes::copy_prefix;
+use crate::error::Failure;
 use crate::header::{HeaderJson, HeaderOptions, KNOWN_HEADERS};
 use crate::json::{self, WriteError};
 use crate::key::HmacKey;
@@ -71,15 +72,14 @@ pub fn sign_with_header<'b, A: Algorithm, T: Serialize + ?Sized>(
     let result = write_token(key, &header, claims, buf);
     match result {
         Ok(len) => {
-            let token = buf
-                .get(..len)
-                .ok_or(Error::BufferTooSmall { needed: len })?;
+            let token = buf.get(..len).ok_or(Error::Unserializable)?;
             core::str::from_utf8(token).map_err(|_| Error::Unserializable)
         }
-        Err(Error::BufferTooSmall { .. }) => Err(Error::BufferTooSmall {
+        // Only now is the size worth computing: it serializes everything once more.
+        Err(Failure::Full) => Err(Error::BufferTooSmall {
             needed: signed_len::<A, _>(&header, claims)?,
         }),
-        Err(e) => Err(e),
+        Err(Failure::Reject(e)) => Err(e),
     }
 }
 
@@ -89,29 +89,21 @@ fn write_token<A: Algorithm, T: Serialize + ?Sized>(
     header: &HeaderJson<'_>,
     claims: &T,
     buf: &mut [u8],
-) -> Result<usize, Error> {
+) -> Result<usize, Failure> {
     let header_len = match known_header(header) {
         Some(encoded) if buf.len() >= encoded.len() => copy_prefix(buf, encoded.as_bytes()),
-        Some(_) => return Err(Error::BufferTooSmall { needed: 0 }),
+        Some(_) => return Err(Failure::Full),
         None => write_segment(header, buf)?,
     };
-    let rest = buf
-        .get_mut(header_len..)
-        .ok_or(Error::BufferTooSmall { needed: 0 })?;
-    let (dot, rest) = rest
-        .split_first_mut()
-        .ok_or(Error::BufferTooSmall { needed: 0 })?;
+    let rest = buf.get_mut(header_len..).ok_or(Failure::Full)?;
+    let (dot, rest) = rest.split_first_mut().ok_or(Failure::Full)?;
     *dot = b'.';
     let payload_len = write_segment(claims, rest)?;
     let signed_len = header_len + 1 + payload_len;
 
-    let (signing_input, rest) = buf
-        .split_at_mut_checked(signed_len)
-        .ok_or(Error::BufferTooSmall { needed: 0 })?;
+    let (signing_input, rest) = buf.split_at_mut_checked(signed_len).ok_or(Failure::Full)?;
     let tag = key.mac(signing_input);
-    let (dot, rest) = rest
-        .split_first_mut()
-        .ok_or(Error::BufferTooSmall { needed: 0 })?;
+    let (dot, rest) = rest.split_first_mut().ok_or(Failure::Full)?;
     *dot = b'.';
     let tag_len = base64url::encode(tag.as_bytes(), rest)?;
     Ok(signed_len + 1 + tag_len)
@@ -132,10 +124,10 @@ fn known_header(header: &HeaderJson<'_>) -> Option<&'static str> {
 
 /// Serializes `value` as a JSON object and base64url-encodes it in place at the front of `buf`,
 /// returning the encoded length.
-fn write_segment<T: Serialize + ?Sized>(value: &T, buf: &mut [u8]) -> Result<usize, Error> {
-    let json_len = json::to_slice(value, buf).map_err(write_error)?;
+fn write_segment<T: Serialize + ?Sized>(value: &T, buf: &mut [u8]) -> Result<usize, Failure> {
+    let json_len = json::to_slice(value, buf).map_err(write_failure)?;
     if buf.first() != Some(&b'{') {
-        return Err(Error::Unserializable);
+        return Err(Error::Unserializable.into());
     }
     encode_in_place(buf, json_len)
 }
@@ -146,11 +138,11 @@ fn write_segment<T: Serialize + ?Sized>(value: &T, buf: &mut [u8]) -> Result<usi
 /// Works backwards in chunks of 48 bytes (a multiple of 3): a chunk read from `s..s + 48` is
 /// written to `s / 3 * 4..`, which starts at or after `s`, so it never overwrites an earlier chunk
 /// still to be read. Each chunk goes through a small stack buffer and the ordinary encoder.
-fn encode_in_place(buf: &mut [u8], len: usize) -> Result<usize, Error> {
+fn encode_in_place(buf: &mut [u8], len: usize) -> Result<usize, Failure> {
     const CHUNK: usize = 48;
     let encoded = base64url::encoded_len(len);
     if buf.len() < encoded {
-        return Err(Error::BufferTooSmall { needed: 0 });
+        return Err(Failure::Full);
     }
     let mut start = len.div_ceil(CHUNK).saturating_sub(1) * CHUNK;
     loop {
@@ -161,9 +153,7 @@ fn encode_in_place(buf: &mut [u8], len: usize) -> Result<usize, Error> {
         copy_prefix(chunk, buf.get(start..end).unwrap_or(&[]));
         let written = base64url::encode(chunk, &mut output)?;
         let to = start / 3 * 4;
-        let out = buf
-            .get_mut(to..to + written)
-            .ok_or(Error::BufferTooSmall { needed: 0 })?;
+        let out = buf.get_mut(to..to + written).ok_or(Failure::Full)?;
         copy_prefix(out, &output);
         if start == 0 {
             return Ok(encoded);
@@ -200,8 +190,8 @@ fn signed_len<A: Algorithm, T: Serialize + ?Sized>(
     header: &HeaderJson<'_>,
     claims: &T,
 ) -> Result<usize, Error> {
-    let header = json::measure(header).map_err(write_error)?;
-    let payload = json::measure(claims).map_err(write_error)?;
+    let header = json::measure(header).map_err(|_| Error::Unserializable)?;
+    let payload = json::measure(claims).map_err(|_| Error::Unserializable)?;
     Ok(base64url::encoded_len(header)
         + 1
         + base64url::encoded_len(payload)
@@ -209,10 +199,10 @@ fn signed_len<A: Algorithm, T: Serialize + ?Sized>(
         + base64url::encoded_len(A::TAG_LEN.min(MAX_TAG_LEN)))
 }
 
-fn write_error(e: WriteError) -> Error {
+fn write_failure(e: WriteError) -> Failure {
     match e {
-        WriteError::BufferFull => Error::BufferTooSmall { needed: 0 },
-        WriteError::Unsupported => Error::Unserializable,
+        WriteError::BufferFull => Failure::Full,
+        WriteError::Unsupported => Error::Unserializable.into(),
     }
 }
 

@@ -1,42 +1,58 @@
-//! Verification, as a pipeline of stages, each in its own file, each run only if the one before
-//! it passed:
+//! Verification, as a chain of stages, each in its own file, each returning a value that only it
+//! can make and that the next stage needs:
 //!
 //! ```text
 //!  token: &str
-//!    │ split      three base64url segments, length capped          → UntrustedToken
-//!    │ signature  HMAC over `header.payload`, constant-time compare  (no JSON parsed yet)
-//!    │ header     decode + strict JSON; alg, crit, typ, cty          → Header
-//!    │ payload    decode into the caller's scratch
-//!    ▼ claims     one strict JSON pass: registered claims checked,   → Claims<T>
-//!                 caller's T deserialized, revocation hook last
+//!    │ split           two dots, length capped                          → UntrustedToken
+//!    │ decode          base64url into the caller's scratch, no JSON      → Segments
+//!    │ authenticate    HMAC over `header.payload`, constant-time compare → Authentic (proof)
+//!    │ read_header     strict JSON; alg, crit, typ, cty checked          → CheckedHeader
+//!    ▼ read_claims     one strict JSON pass: registered claims checked,  → Claims<T>
+//!                      caller's T deserialized, revocation hook last
 //! ```
 //!
-//! With a [`KeySet`](crate::KeySet) the header is decoded and parsed before the MAC, only to pick
-//! the key named by `kid` among the caller's own keys (RFC 8725 §3.10); nothing in it is trusted
-//! until the MAC has passed.
+//! With a [`KeySet`](crate::KeySet) the header is read before the MAC, only to pick the key
+//! named by `kid` among the caller's own keys (RFC 8725 §3.10); nothing in it is trusted until
+//! the MAC has passed, and a header may hold at most [`MAX_HEADER_MEMBERS`] names, so that
+//! reading it costs no more than finding `kid` needs.
+//!
+//! # Cost
+//! Every stage is linear in the token's length, before and after the MAC, whatever the input:
+//! nothing recurses, and duplicate names are found by sorting, not hashing (see the `json`
+//! module), so no input can make two names collide. The worst input, per byte, is an object of
+//! many long names with a common prefix, at `O(n log n)` comparisons; `benches/pipeline.rs`
+//! (group `adversarial`) measures it.
 
 // The stages, in pipeline order.
 mod split;
-mod signature;
-mod header;
-mod payload;
-mod claims;
+mod decode;
+mod authenticate;
+mod read_header;
+mod read_claims;
 
+pub use read_header::MAX_HEADER_MEMBERS;
 pub use split::UntrustedToken;
 
 use serde::Deserialize;
 
 use crate::alg::Algorithm;
 use crate::claims::Claims;
+use crate::error::Failure;
 use crate::header::Header;
 use crate::key::HmacKey;
-use crate::{Error, Validation, base64url};
+use crate::{Error, Validation};
+use authenticate::{Authentic, authenticate};
+use decode::HeaderSegment;
+use read_header::CheckedHeader;
 
 /// A scratch buffer of this many bytes is always enough to verify a token of `token_len` bytes.
 ///
-/// The decoded header and payload take about ¾ of the token's length; strings with escapes are
-/// unescaped into the rest. Tokens whose strings have no escapes need only
-/// ¾ × `token_len`.
+/// The decoded header and payload take about ¾ of the token's length. The rest holds the
+/// unescaped copies of strings with escapes (never longer than the escaped text) and, while an
+/// object is read, 8 bytes per member name; both fit in the decoded length again, plus a fixed
+/// 512 bytes for the name frames of nested objects and the rounding of short segments. A token
+/// whose strings have no escapes needs less: the decoded length plus 8 bytes per name of its
+/// largest object.
 ///
 /// ```
 /// const SCRATCH: usize = microjwt::scratch_len(1024);
@@ -44,11 +60,17 @@ use crate::{Error, Validation, base64url};
 /// # let _ = &mut scratch;
 /// ```
 pub const fn scratch_len(token_len: usize) -> usize {
-    // Decoded header + payload, then at most as much again for unescaped strings (each string
-    // is unescaped once, plus the `aud` array a second time when the caller's type reads it too).
+    // Decoded: at most ¾ of the token, plus 2 for the rounding of each of two segments. Then, at
+    // one time, unescaped strings and name records: a member costs at least 5 bytes of JSON
+    // (`"":0,`) and at most 8 bytes of records plus its unescaped text, which is at most its
+    // raw text less the quotes. The frames of open objects (8 bytes each, at most `MAX_DEPTH`
+    // of them) are the rest of the constant.
     // Saturating: on a 32-bit target a token above ~1.4 GB would otherwise overflow.
-    let decoded = (token_len / 4).saturating_mul(3).saturating_add(2);
-    decoded.saturating_mul(3)
+    let decoded = (token_len / 4).saturating_mul(3).saturating_add(4);
+    decoded
+        .saturating_mul(2)
+        .saturating_add(decoded / 5 * 3)
+        .saturating_add(512)
 }
 
 /// Where the key to check a token comes from: one [`HmacKey`] or a [`KeySet`](crate::KeySet).
@@ -123,18 +145,25 @@ pub fn verify<'s, T: Deserialize<'s>>(
     validation: &Validation<'_>,
     scratch: &'s mut [u8],
 ) -> Result<Claims<'s, T>, Error> {
-    run(keys, token, validation, scratch).map_err(|e| with_scratch_len(e, token))
+    let needed = scratch_len(token.len());
+    run(keys, token, validation, scratch).map_err(|f| f.into_error(needed))
 }
 
-/// Stages only know that their part of the scratch buffer ran out; the caller needs a size that
-/// always works.
-fn with_scratch_len(e: Error, token: &str) -> Error {
-    match e {
-        Error::BufferTooSmall { .. } => Error::BufferTooSmall {
-            needed: scratch_len(token.len()),
-        },
-        e => e,
-    }
+fn run<'s, T: Deserialize<'s>, K: VerifyingKeys>(
+    keys: &K,
+    token: &str,
+    validation: &Validation<'_>,
+    scratch: &'s mut [u8],
+) -> Result<Claims<'s, T>, Failure> {
+    let jws = authenticate_jws(keys, token, validation, scratch)?;
+    read_claims::read(
+        &jws.proof,
+        jws.header,
+        jws.payload,
+        jws.arena,
+        validation,
+        jws.key,
+    )
 }
 
 /// A verified JWS whose payload need not be JSON: what [`verify_jws`] returns.
@@ -184,67 +213,67 @@ pub fn verify_jws<'s>(
     validation: &Validation<'_>,
     scratch: &'s mut [u8],
 ) -> Result<Jws<'s>, Error> {
-    let (header, payload, ..) =
-        authenticate(keys, token, validation, scratch).map_err(|e| with_scratch_len(e, token))?;
-    Ok(Jws { header, payload })
-}
-
-fn run<'s, K: VerifyingKeys, T: Deserialize<'s>>(
-    keys: &K,
-    token: &str,
-    validation: &Validation<'_>,
-    scratch: &'s mut [u8],
-) -> Result<Claims<'s, T>, Error> {
-    let (header, payload, arena, key) = authenticate(keys, token, validation, scratch)?;
-    let payload = core::str::from_utf8(payload).map_err(|_| Error::Json)?;
-    let (registered, custom) = claims::read(payload, arena, validation, key)?;
-    Ok(Claims {
-        header,
-        registered,
-        custom,
+    let jws = authenticate_jws(keys, token, validation, scratch)
+        .map_err(|f| f.into_error(scratch_len(token.len())))?;
+    Ok(Jws {
+        header: jws.header.header(),
+        payload: jws.payload,
     })
 }
 
-/// The stages every JWS goes through: split, signature, header, payload decode. Returns the
-/// checked header, the decoded payload, the unused rest of `scratch` and the key that verified.
-#[allow(clippy::type_complexity)] // replaced by the typed chain of stage values
-fn authenticate<'s, 'k, K: VerifyingKeys>(
+/// A JWS through every stage but the claims.
+struct JwsParts<'s, 'k, A: Algorithm> {
+    proof: Authentic,
+    header: CheckedHeader<'s>,
+    payload: &'s [u8],
+    /// The scratch not used by the decoded segments and the header's strings.
+    arena: &'s mut [u8],
+    /// The key that verified the MAC.
+    key: &'k HmacKey<A>,
+}
+
+/// The stages every JWS goes through: split, decode, authenticate, read the header.
+fn authenticate_jws<'s, 'k, K: VerifyingKeys>(
     keys: &'k K,
     token: &str,
     validation: &Validation<'_>,
     scratch: &'s mut [u8],
-) -> Result<(Header<'s>, &'s [u8], &'s mut [u8], &'k HmacKey<K::Alg>), Error> {
-    let token = UntrustedToken::parse(token, validation.max_len())?;
-    let (header, arena, key) = if K::SELECTS_BY_KID {
-        let (header, arena) = header::read(token.header_b64(), scratch)?;
-        let key = keys.key_for(header.header.kid)?.for_verifying()?;
-        signature::check(key, &token)?;
-        (header, arena, key)
-    } else {
-        let key = keys.key_for(None)?.for_verifying()?;
-        signature::check(key, &token)?;
-        let (header, arena) = header::read(token.header_b64(), scratch)?;
-        (header, arena, key)
+) -> Result<JwsParts<'s, 'k, K::Alg>, Failure> {
+    let token = split::split(token, validation.max_len())?;
+    let segments = decode::segments(&token, scratch)?;
+    let (header, arena) = match segments.header {
+        HeaderSegment::Known(header) => (Some(header), segments.arena),
+        // A key set needs `kid`, so the header is read before the MAC (and a header that does
+        // not even decode canonically is refused now, since it cannot be read).
+        HeaderSegment::Text(text) if K::SELECTS_BY_KID => {
+            if let Some(fault) = segments.deferred {
+                return Err(fault.into());
+            }
+            let (header, arena) = read_header::read(text, segments.arena)?;
+            (Some(header), arena)
+        }
+        HeaderSegment::Text(_) => (None, segments.arena),
     };
-    let header = header::check::<K::Alg>(header, validation)?;
-    let (payload, arena) = payload::decode(token.payload_b64(), arena)?;
-    Ok((header, payload, arena, key))
-}
-
-/// Decodes one base64url segment into the front of `scratch`, returning the bytes and the rest
-/// of `scratch`.
-fn decode_segment<'s>(b64: &str, scratch: &'s mut [u8]) -> Result<(&'s [u8], &'s mut [u8]), Error> {
-    let len = base64url::decode(b64.as_bytes(), scratch)?.len();
-    let (bytes, rest) = scratch
-        .split_at_mut_checked(len)
-        .ok_or(Error::BufferTooSmall { needed: len })?;
-    Ok((bytes, rest))
-}
-
-/// [`decode_segment`] for segments that must be UTF-8 text (the header).
-fn decode_text<'s>(b64: &str, scratch: &'s mut [u8]) -> Result<(&'s str, &'s mut [u8]), Error> {
-    let (bytes, rest) = decode_segment(b64, scratch)?;
-    Ok((core::str::from_utf8(bytes).map_err(|_| Error::Json)?, rest))
+    let key = keys
+        .key_for(header.and_then(|h| h.kid()))?
+        .for_verifying()?;
+    let proof = authenticate(key, &token)?;
+    if let Some(fault) = segments.deferred {
+        return Err(fault.into());
+    }
+    let (header, arena) = match (header, segments.header) {
+        (Some(header), _) => (header, arena),
+        (None, HeaderSegment::Text(text)) => read_header::read(text, arena)?,
+        (None, HeaderSegment::Known(header)) => (header, arena),
+    };
+    let header = header.check::<K::Alg>(&proof, validation)?;
+    Ok(JwsParts {
+        proof,
+        header,
+        payload: segments.payload,
+        arena,
+        key,
+    })
 }
 
 #[cfg(test)]
@@ -254,7 +283,7 @@ mod tests {
     #[test]
     fn scratch_len_saturates_instead_of_overflowing() {
         assert_eq!(scratch_len(usize::MAX), usize::MAX);
-        assert_eq!(scratch_len(usize::MAX / 2), usize::MAX);
+        assert!(scratch_len(usize::MAX / 2) > usize::MAX / 2);
         assert!(scratch_len(1000) >= 1000 / 4 * 3);
     }
 }

@@ -355,11 +355,7 @@ fn payload_must_be_a_strict_json_object() {
             Error::Json,
         ),
         ("leading zero", token(r#"{"exp":02000}"#), Error::Json),
-        (
-            "NaN",
-            token(r#"{"exp":NaN}"#),
-            Error::InvalidClaim(Claim::Exp),
-        ),
+        ("NaN", token(r#"{"exp":NaN}"#), Error::Json),
         (
             "non-UTF-8",
             raw_token(
@@ -504,4 +500,42 @@ fn duplicates_are_found_whatever_whitespace_surrounds_the_object() {
     ];
     assert_table(&cases);
     assert_eq!(check(&header(" \n{\"alg\":\"HS256\"} ")), Ok(()));
+}
+
+/// Security fix: invalid JSON in a registered claim's value was reported as `InvalidClaim`, as if
+/// it were valid JSON of the wrong type. It is not JSON, so it is `Json`; and since the whole
+/// payload is read before a claim is judged, a wrong type followed by invalid JSON is `Json` too.
+#[test]
+fn invalid_json_in_a_registered_claim_is_a_json_error() {
+    let cases: Vec<(&str, String, Error)> = [
+        r#"{"iss":tru}"#,
+        r#"{"aud":["a",]}"#,
+        r#"{"aud":["a",tru]}"#,
+        r#"{"nbf":nul}"#,
+        r#"{"exp":NaN}"#,
+        r#"{"exp":Infinity}"#,
+        r#"{"exp":-Infinity}"#,
+        r#"{"exp":+1}"#,
+        r#"{"exp":.5}"#,
+        r#"{"exp":"soon","x":tru}"#,
+        r#"{"iss":5,"x":[}"#,
+    ]
+    .into_iter()
+    .map(|payload| (payload, token(payload), Error::Json))
+    .collect();
+    assert_table(&cases);
+    // Valid JSON of the wrong type or range stays `InvalidClaim`.
+    let wrong: Vec<(&str, String, Error)> = [
+        (r#"{"exp":"2000"}"#, Claim::Exp),
+        (r#"{"exp":-1}"#, Claim::Exp),
+        (r#"{"exp":1e400}"#, Claim::Exp),
+        (r#"{"iss":true,"exp":2000}"#, Claim::Iss),
+        (r#"{"aud":["a",1],"exp":2000}"#, Claim::Aud),
+        (r#"{"aud":{},"exp":2000}"#, Claim::Aud),
+        (r#"{"exp":2000,"nbf":null}"#, Claim::Nbf),
+    ]
+    .into_iter()
+    .map(|(payload, claim)| (payload, token(payload), Error::InvalidClaim(claim)))
+    .collect();
+    assert_table(&wrong);
 }

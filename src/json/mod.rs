@@ -1,11 +1,18 @@
-//! Strict JSON: [`read`] validates and walks, [`de`] lets serde types read through it, [`write`]
-//! serializes.
+//! Strict JSON, in rooms: [`cursor`] walks the grammar; [`string`], [`number`] and [`names`]
+//! read strings, numbers and member names for it; [`arena`] is where it writes; [`de`] lets
+//! serde types read through it; [`ser`] writes.
 
-mod read;
+mod arena;
+mod string;
+mod number;
+mod names;
+mod cursor;
 mod de;
-mod write;
+mod ser;
 
+pub(crate) use arena::Full;
+pub use cursor::MAX_DEPTH;
+pub(crate) use cursor::Reader;
 pub(crate) use de::{DeError, Scalar};
-pub use read::MAX_DEPTH;
-pub(crate) use read::{Names, RawStr, Reader};
-pub(crate) use write::{WriteError, measure, to_slice};
+pub(crate) use ser::{WriteError, measure, to_slice};
+pub(crate) use string::{RawStr, StrList};

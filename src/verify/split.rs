@@ -1,8 +1,7 @@
 //! Stage 1: split the compact serialization (RFC 7515 §7.1) into its three segments.
 
-use crate::base64url;
-use crate::verify::header;
-use crate::{Error, Header};
+use crate::error::Failure;
+use crate::{Error, Header, base64url};
 
 /// A token split into its segments and nothing more: not authenticated, not parsed.
 ///
@@ -31,44 +30,16 @@ impl<'t> UntrustedToken<'t> {
     /// else); [`Error::Malformed`] unless there are exactly two dots, no empty segment, and only
     /// base64url characters (so whitespace anywhere is an error).
     pub fn parse(token: &'t str, max_len: usize) -> Result<Self, Error> {
-        // Capped at 4 GiB whatever `max_len` says: JSON offsets are kept as `u32`.
-        let max_len = max_len.min(u32::MAX as usize);
-        if token.len() > max_len {
-            return Err(Error::TokenTooLarge {
-                len: token.len(),
-                max: max_len,
-            });
-        }
-        // Found by hand rather than with `split_once`, whose slicing keeps a panic path.
-        let bytes = token.as_bytes();
-        let first = bytes
+        let split = split(token, max_len)?;
+        // `verify` leaves this scan to the base64url decoders, which look at every byte anyway.
+        let segments = [split.header_b64(), split.payload_b64(), split.signature];
+        if !segments
             .iter()
-            .position(|&b| b == b'.')
-            .ok_or(Error::Malformed)?;
-        let last = bytes
-            .iter()
-            .rposition(|&b| b == b'.')
-            .ok_or(Error::Malformed)?;
-        let (Some(header), Some(payload), Some(signing_input), Some(signature)) = (
-            token.get(..first),
-            token.get(first + 1..last),
-            token.get(..last),
-            token.get(last + 1..),
-        ) else {
-            return Err(Error::Malformed);
-        };
-        let segments = [header, payload, signature];
-        if segments
-            .iter()
-            .any(|s| s.is_empty() || !base64url::is_alphabet(s.as_bytes()))
+            .all(|s| base64url::is_alphabet(s.as_bytes()))
         {
             return Err(Error::Malformed);
         }
-        Ok(Self {
-            signing_input,
-            header_len: header.len(),
-            signature,
-        })
+        Ok(split)
     }
 
     /// The header segment, still base64url-encoded.
@@ -95,19 +66,67 @@ impl<'t> UntrustedToken<'t> {
     /// here; use it to display or log, never to decide.
     ///
     /// # Errors
-    /// [`Error::Base64`], JSON errors, [`Error::InvalidHeader`], or [`Error::BufferTooSmall`].
+    /// [`Error::Malformed`] or [`Error::Base64`] for the encoding, JSON errors,
+    /// [`Error::InvalidHeader`], or [`Error::BufferTooSmall`] with a size enough for this header.
     pub fn danger_unverified_header<'s>(&self, scratch: &'s mut [u8]) -> Result<Header<'s>, Error> {
-        Ok(header::read(self.header_b64(), scratch)?.0.header)
+        fn read<'s>(b64: &str, scratch: &'s mut [u8]) -> Result<Header<'s>, Failure> {
+            let (bytes, arena) = super::decode::bytes(b64, scratch)?;
+            Ok(super::read_header::read(bytes, arena)?.0.untrusted())
+        }
+        let needed = crate::scratch_len(self.header_b64().len());
+        read(self.header_b64(), scratch).map_err(|f| f.into_error(needed))
     }
 
     /// Decodes the payload **without checking the MAC** and returns its text (normally JSON).
     /// Anyone can write anything here; use it to display or log, never to decide.
     ///
     /// # Errors
-    /// [`Error::Base64`]; [`Error::Json`] when it is not UTF-8; [`Error::BufferTooSmall`].
+    /// [`Error::Malformed`] or [`Error::Base64`] for the encoding; [`Error::Json`] when it is
+    /// not UTF-8; [`Error::BufferTooSmall`] with a size enough for this payload.
     pub fn danger_unverified_payload<'s>(&self, scratch: &'s mut [u8]) -> Result<&'s str, Error> {
-        Ok(super::decode_text(self.payload_b64(), scratch)?.0)
+        let needed = base64url::decoded_len(self.payload_b64().len()).unwrap_or(0);
+        let (bytes, _) =
+            super::decode::bytes(self.payload_b64(), scratch).map_err(|f| f.into_error(needed))?;
+        core::str::from_utf8(bytes).map_err(|_| Error::Json)
     }
+}
+
+/// Finds the two dots; the base64url decoders check every segment's bytes later, once.
+///
+/// # Errors
+/// [`Error::TokenTooLarge`] beyond `max_len` (capped at 4 GiB: the JSON reader keeps 32-bit
+/// offsets), checked first; [`Error::Malformed`] unless there are two dots and no empty segment
+/// (a third dot lands in the payload, whose decoder refuses it).
+pub(crate) fn split(token: &str, max_len: usize) -> Result<UntrustedToken<'_>, Error> {
+    let max_len = max_len.min(u32::MAX as usize);
+    if token.len() > max_len {
+        return Err(Error::TokenTooLarge {
+            len: token.len(),
+            max: max_len,
+        });
+    }
+    // Found by hand rather than with `split_once`, whose slicing keeps a panic path.
+    let bytes = token.as_bytes();
+    let first = bytes
+        .iter()
+        .position(|&b| b == b'.')
+        .ok_or(Error::Malformed)?;
+    let last = bytes
+        .iter()
+        .rposition(|&b| b == b'.')
+        .ok_or(Error::Malformed)?;
+    let (Some(signing_input), Some(signature)) = (token.get(..last), token.get(last + 1..)) else {
+        return Err(Error::Malformed);
+    };
+    let empty = first == 0 || last <= first + 1 || signature.is_empty();
+    if empty {
+        return Err(Error::Malformed);
+    }
+    Ok(UntrustedToken {
+        signing_input,
+        header_len: first,
+        signature,
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,220 @@
+//! Numbers (RFC 8259 §6): the grammar, integers, and the exact seconds of a NumericDate.
+//!
+//! Nothing here goes through a float: integers are folded digit by digit with checked
+//! arithmetic, and a date such as `1.3008193805e9` is read exactly as 1300819380 s and
+//! 500 000 000 ns. Only a caller's own `f64` field ever parses a float (in `super::de`).
+
+/// The text of a JSON number, checked against the RFC 8259 §6 grammar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Number<'s> {
+    pub(crate) text: &'s str,
+    /// No fraction and no exponent.
+    pub(crate) integer: bool,
+}
+
+/// Scans the number starting at `bytes[start]` and returns the index just after it and whether
+/// it is an integer, or `None` if it breaks the grammar (`+1`, `01`, `1.`, `.5`, `1e`, `-`).
+pub(crate) fn scan(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
+    let digits = |i: &mut usize| {
+        let from = *i;
+        while bytes.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > from
+    };
+    let mut i = start + usize::from(bytes.get(start) == Some(&b'-'));
+    match bytes.get(i)? {
+        b'0' => i += 1,
+        b'1'..=b'9' => {
+            digits(&mut i);
+        }
+        _ => return None,
+    }
+    let mut integer = true;
+    if bytes.get(i) == Some(&b'.') {
+        i += 1;
+        integer = false;
+        digits(&mut i).then_some(())?;
+    }
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        integer = false;
+        if matches!(bytes.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        digits(&mut i).then_some(())?;
+    }
+    Some((i, integer))
+}
+
+impl Number<'_> {
+    /// The value, if it is a non-negative integer that fits a `u64`.
+    pub(crate) fn as_u64(&self) -> Option<u64> {
+        if !self.integer || self.text.starts_with('-') {
+            return None;
+        }
+        fold_digits(self.text.as_bytes())
+    }
+
+    /// The value, if it is a negative integer that fits an `i64`.
+    pub(crate) fn as_i64(&self) -> Option<i64> {
+        let magnitude = self.text.strip_prefix('-').filter(|_| self.integer)?;
+        let magnitude = fold_digits(magnitude.as_bytes())?;
+        0i64.checked_sub_unsigned(magnitude)
+    }
+
+    /// The exact value as whole seconds and nanoseconds, for a NumericDate (RFC 7519 §2), or
+    /// `None` if it is negative (below zero, not `-0`) or does not fit a `u64` of seconds.
+    ///
+    /// Fractions finer than a nanosecond round up to the next nanosecond, so that a time
+    /// compared against the result is never earlier than the token said.
+    pub(crate) fn exact_seconds(&self) -> Option<(u64, u32)> {
+        if let Some(secs) = self.as_u64() {
+            return Some((secs, 0)); // the common case: whole seconds
+        }
+        let text = self.text.as_bytes();
+        let (negative, text) = match text.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, text),
+        };
+        let e = text.iter().position(|&b| b == b'e' || b == b'E');
+        let (mantissa, exponent) = match e {
+            Some(at) => (text.get(..at)?, text.get(at + 1..)?),
+            None => (text, &b""[..]),
+        };
+        // The mantissa's digits without the dot, and how many come before it.
+        let dot = mantissa.iter().position(|&b| b == b'.');
+        let int_len = dot.unwrap_or(mantissa.len());
+        let digit = |k: usize| -> u64 {
+            let index = if k < int_len { k } else { k + 1 };
+            mantissa.get(index).map_or(0, |d| u64::from(d - b'0'))
+        };
+        let len = mantissa.len() - usize::from(dot.is_some());
+        // The decimal point sits `point` digits into the digit string; the exponent is clamped,
+        // since beyond ±100 000 the value is out of range or below a nanosecond anyway.
+        let point = i64::try_from(int_len).ok()? + exponent_value(exponent);
+        let (mut secs, mut nanos, mut rest_nonzero) = (0u64, 0u64, false);
+        for k in 0..len {
+            let d = digit(k);
+            let position = i64::try_from(k).ok()? - point; // < 0: a digit of the seconds
+            if position < 0 {
+                secs = secs.checked_mul(10)?.checked_add(d)?;
+            } else if position < 9 {
+                nanos += d * 10u64.pow(8 - position as u32);
+            } else {
+                rest_nonzero |= d != 0;
+            }
+        }
+        // Zeros the exponent adds after the last digit (`1e9`): overflow within 20 steps.
+        let mut zeros = point - i64::try_from(len).ok()?;
+        while zeros > 0 && secs != 0 {
+            secs = secs.checked_mul(10)?;
+            zeros -= 1;
+        }
+        nanos += u64::from(rest_nonzero);
+        if nanos == 1_000_000_000 {
+            nanos = 0;
+            secs = secs.checked_add(1)?;
+        }
+        if negative && (secs | nanos) != 0 {
+            return None;
+        }
+        Some((secs, u32::try_from(nanos).ok()?))
+    }
+}
+
+/// Digits (already validated) as a `u64`, or `None` on overflow.
+fn fold_digits(digits: &[u8]) -> Option<u64> {
+    digits.iter().try_fold(0u64, |n, &d| {
+        n.checked_mul(10)?
+            .checked_add(u64::from(d.wrapping_sub(b'0')))
+    })
+}
+
+/// The exponent's value (sign and digits, already validated), clamped to ±100 000.
+fn exponent_value(text: &[u8]) -> i64 {
+    let (sign, digits) = match text.split_first() {
+        Some((b'-', rest)) => (-1, rest),
+        Some((b'+', rest)) => (1, rest),
+        _ => (1, text),
+    };
+    let magnitude = digits.iter().fold(0i64, |n, &d| {
+        (n * 10 + i64::from(d.wrapping_sub(b'0'))).min(100_000)
+    });
+    sign * magnitude
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(text: &str) -> Number<'_> {
+        let (end, integer) = scan(text.as_bytes(), 0).unwrap();
+        assert_eq!(end, text.len(), "{text}");
+        Number { text, integer }
+    }
+
+    fn date(text: &str) -> Option<(u64, u32)> {
+        number(text).exact_seconds()
+    }
+
+    #[test]
+    fn the_grammar_is_exact() {
+        for bad in ["+1", ".5", "-", "--1", "1.", "1e", "1e+", "a", "-a"] {
+            assert_eq!(scan(bad.as_bytes(), 0), None, "{bad}");
+        }
+        // A leading zero ends the number: `01` is `0` followed by garbage.
+        assert_eq!(scan(b"01", 0), Some((1, true)));
+        assert_eq!(scan(b"-0.5e-3,", 0), Some((7, false)));
+    }
+
+    #[test]
+    fn integers_fold_with_checks() {
+        assert_eq!(number("18446744073709551615").as_u64(), Some(u64::MAX));
+        assert_eq!(number("18446744073709551616").as_u64(), None);
+        assert_eq!(number("-9223372036854775808").as_i64(), Some(i64::MIN));
+        assert_eq!(number("-9223372036854775809").as_i64(), None);
+        assert_eq!(number("-1").as_u64(), None);
+        assert_eq!(number("1").as_i64(), None);
+        assert_eq!(number("1.0").as_u64(), None);
+    }
+
+    #[test]
+    fn numeric_dates_parse_exactly() {
+        assert_eq!(date("0"), Some((0, 0)));
+        assert_eq!(date("-0"), Some((0, 0)));
+        assert_eq!(date("-0.0e5"), Some((0, 0)));
+        assert_eq!(date("1300819380"), Some((1_300_819_380, 0)));
+        assert_eq!(date("1300819380.5"), Some((1_300_819_380, 500_000_000)));
+        assert_eq!(date("1.3008193805e9"), Some((1_300_819_380, 500_000_000)));
+        assert_eq!(date("13008193805E-1"), Some((1_300_819_380, 500_000_000)));
+        assert_eq!(date("1e9"), Some((1_000_000_000, 0)));
+        assert_eq!(date("0.000000001"), Some((0, 1)));
+        assert_eq!(
+            date("0.0000000001"),
+            Some((0, 1)),
+            "rounds up below a nanosecond"
+        );
+        assert_eq!(date("1e-20"), Some((0, 1)));
+        assert_eq!(date("0e999999999999"), Some((0, 0)));
+        assert_eq!(
+            date("1.9999999999"),
+            Some((2, 0)),
+            "rounding up carries into seconds"
+        );
+        assert_eq!(date("18446744073709551615"), Some((u64::MAX, 0)));
+        assert_eq!(date("18446744073709551616"), None);
+        assert_eq!(
+            date("18446744073709551615.1"),
+            Some((u64::MAX, 100_000_000))
+        );
+        assert_eq!(date("18446744073709551615.9999999999"), None);
+        assert_eq!(date("1e20"), None);
+        assert_eq!(date("1e400"), None);
+        assert_eq!(date("-1"), None);
+        assert_eq!(date("-0.5"), None);
+        assert_eq!(date("1e-999999999"), Some((0, 1)));
+        assert_eq!(date("999.000000001"), Some((999, 1)));
+        assert_eq!(date("12.50"), Some((12, 500_000_000)));
+    }
+}

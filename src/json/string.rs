@@ -1,0 +1,326 @@
+//! Strings (RFC 8259 §7): finding their end, validating escapes, unescaping, comparing.
+//!
+//! The document is `&str`, so its UTF-8 was validated once, up front. A string's content is
+//! handed out as it stands when it has no escapes, and unescaped into the arena when it has.
+
+use core::cmp::Ordering;
+
+/// A JSON string literal as it appears in the document, between its quotes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawStr<'s> {
+    /// The text between the quotes, escapes included.
+    pub(crate) raw: &'s str,
+    /// Whether `raw` contains a backslash escape.
+    pub(crate) escaped: bool,
+}
+
+impl RawStr<'_> {
+    /// Compares the unescaped string with `other` without materializing it.
+    pub(crate) fn eq_str(&self, other: &str) -> bool {
+        if self.escaped {
+            Unescaped::new(self.raw).eq(other.bytes())
+        } else {
+            self.raw == other
+        }
+    }
+
+    /// Compares two strings by their unescaped bytes.
+    pub(crate) fn eq_raw(&self, other: &RawStr<'_>) -> bool {
+        if self.escaped || other.escaped {
+            Unescaped::new(self.raw).eq(Unescaped::new(other.raw))
+        } else {
+            self.raw == other.raw
+        }
+    }
+
+    /// The first four unescaped bytes, big-endian, zero-padded: the key names are sorted by
+    /// before they are compared in full.
+    pub(crate) fn key(&self) -> u32 {
+        let mut key = [0u8; 4];
+        if self.escaped {
+            crate::bytes::copy_prefix(&mut key, &Unescaped::new(self.raw).first4());
+        } else {
+            crate::bytes::copy_prefix(&mut key, self.raw.as_bytes());
+        }
+        u32::from_be_bytes(key)
+    }
+}
+
+/// Orders two string contents, each given as the text from its first byte to (at least) its
+/// closing quote, by their unescaped bytes.
+pub(crate) fn cmp_contents(a: &str, b: &str) -> Ordering {
+    Unescaped::new(a).cmp(Unescaped::new(b))
+}
+
+/// Scans the string content starting at `bytes[from]` (just after the opening quote) and returns
+/// the index of its closing quote and whether it has escapes, or `None` if the string is invalid
+/// (a raw control character, a bad escape, a lone surrogate, or no closing quote).
+pub(crate) fn scan(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
+    let mut i = from;
+    let mut escaped = false;
+    loop {
+        i = find_attention(bytes, i);
+        match bytes.get(i) {
+            Some(b'"') => return Some((i, escaped)),
+            Some(b'\\') => {
+                escaped = true;
+                i = escape_end(bytes, i)?;
+            }
+            // A raw control character (RFC 8259 §7), or the document ended.
+            _ => return None,
+        }
+    }
+}
+
+/// Bytes that end the fast path of string scanning: the quote, the backslash, control characters.
+const fn needs_attention(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
+}
+
+/// The index of the first byte at or after `from` that [`needs_attention`], or `bytes.len()`.
+///
+/// Looks at eight bytes per step ("SWAR"): for each of `"`, `\` and "below 0x20" it computes a
+/// word whose lowest set high bit marks the first matching byte. The classic zero-byte trick can
+/// also flag bytes *after* a true match (a borrow ripples upward), never before one, so the lowest
+/// flag is exact.
+fn find_attention(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let rest = bytes.get(from..).unwrap_or(&[]);
+    let mut i = from;
+    for chunk in rest.as_chunks::<8>().0 {
+        let word = u64::from_le_bytes(*chunk);
+        let flags = zero_byte(word ^ (ONES * u64::from(b'"')))
+            | zero_byte(word ^ (ONES * u64::from(b'\\')))
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
+        if flags != 0 {
+            return i + (flags.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while bytes.get(i).is_some_and(|&b| !needs_attention(b)) {
+        i += 1;
+    }
+    i
+}
+
+/// Validates the escape starting at `bytes[i] == b'\\'` and returns the index after it.
+fn escape_end(bytes: &[u8], i: usize) -> Option<usize> {
+    match bytes.get(i + 1)? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(i + 2),
+        b'u' => match hex4(bytes, i + 2)? {
+            // A high surrogate must be followed by an escaped low surrogate (RFC 8259 §7).
+            0xd800..=0xdbff => {
+                let low = bytes.get(i + 6..i + 8)? == b"\\u";
+                (low && matches!(hex4(bytes, i + 8)?, 0xdc00..=0xdfff)).then_some(i + 12)
+            }
+            0xdc00..=0xdfff => None,
+            _ => Some(i + 6),
+        },
+        _ => None,
+    }
+}
+
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    let digits = bytes.get(at..at + 4)?;
+    digits
+        .iter()
+        .try_fold(0u32, |acc, &d| Some(acc << 4 | char::from(d).to_digit(16)?))
+}
+
+/// The UTF-8 bytes of an already validated string's content, with escapes decoded. Stops at the
+/// closing quote, so it can start on the content of a string within the whole document.
+#[derive(Clone)]
+pub(crate) struct Unescaped<'a> {
+    bytes: core::slice::Iter<'a, u8>,
+    pending: [u8; 4],
+    pending_len: u8,
+    pending_at: u8,
+}
+
+impl<'a> Unescaped<'a> {
+    pub(crate) fn new(content: &'a str) -> Self {
+        Self {
+            bytes: content.as_bytes().iter(),
+            pending: [0; 4],
+            pending_len: 0,
+            pending_at: 0,
+        }
+    }
+
+    fn hex4(&mut self) -> u32 {
+        (0..4).fold(0, |acc, _| {
+            let digit = self.bytes.next().and_then(|&d| char::from(d).to_digit(16));
+            acc << 4 | digit.unwrap_or(0)
+        })
+    }
+
+    fn first4(mut self) -> [u8; 4] {
+        let mut out = [0u8; 4];
+        for slot in &mut out {
+            *slot = self.next().unwrap_or(0);
+        }
+        out
+    }
+}
+
+impl Iterator for Unescaped<'_> {
+    type Item = u8;
+
+    fn next(&mut self) -> Option<u8> {
+        if self.pending_at < self.pending_len {
+            let b = self.pending.get(usize::from(self.pending_at)).copied();
+            self.pending_at += 1;
+            return b;
+        }
+        let b = *self.bytes.next()?;
+        if b == b'"' {
+            // The closing quote: a raw quote never occurs inside validated content.
+            self.bytes = [].iter();
+            return None;
+        }
+        if b != b'\\' {
+            return Some(b);
+        }
+        let decoded = match self.bytes.next()? {
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let mut unit = self.hex4();
+                if (0xd800..0xdc00).contains(&unit) {
+                    self.bytes.nth(1); // the validated `\u` of the low surrogate
+                    let low = self.hex4();
+                    unit = 0x10000 + ((unit - 0xd800) << 10) + (low.wrapping_sub(0xdc00) & 0x3ff);
+                }
+                let c = char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER);
+                let len = c.encode_utf8(&mut self.pending).len();
+                self.pending_len = u8::try_from(len).unwrap_or(0);
+                self.pending_at = 1;
+                return self.pending.first().copied();
+            }
+            &other => other, // `"`, `\` and `/` stand for themselves
+        };
+        Some(decoded)
+    }
+}
+
+/// An array of strings as read from the document: its text, and the unescaped form of those
+/// entries that have escapes, one after another. Entries without escapes are the document's own
+/// bytes, so an array without escapes costs no arena at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct StrList<'s> {
+    /// From `[` to `]`, validated: only strings, commas and whitespace in between.
+    pub(crate) raw: &'s str,
+    pub(crate) unescaped: &'s str,
+}
+
+impl<'s> StrList<'s> {
+    /// The entries, unescaped, in document order.
+    pub(crate) fn iter(&self) -> StrListIter<'s> {
+        StrListIter {
+            raw: self.raw,
+            at: 1,
+            unescaped: self.unescaped,
+        }
+    }
+}
+
+/// Iterator over [`StrList`] entries.
+#[derive(Clone, Debug)]
+pub(crate) struct StrListIter<'s> {
+    raw: &'s str,
+    at: usize,
+    unescaped: &'s str,
+}
+
+impl<'s> Iterator for StrListIter<'s> {
+    type Item = &'s str;
+
+    fn next(&mut self) -> Option<&'s str> {
+        let bytes = self.raw.as_bytes();
+        let open = self.at
+            + bytes
+                .get(self.at..)?
+                .iter()
+                .position(|&b| b == b'"' || b == b']')?;
+        if bytes.get(open) != Some(&b'"') {
+            self.at = bytes.len();
+            return None;
+        }
+        let (close, escaped) = scan(bytes, open + 1)?;
+        self.at = close + 1;
+        let content = self.raw.get(open + 1..close)?;
+        if !escaped {
+            return Some(content);
+        }
+        let len = Unescaped::new(content).count();
+        let (entry, rest) = self.unescaped.split_at_checked(len)?;
+        self.unescaped = rest;
+        Some(entry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(content: &str) -> RawStr<'_> {
+        RawStr {
+            raw: content,
+            escaped: content.contains('\\'),
+        }
+    }
+
+    #[test]
+    fn scanning_finds_the_end_and_rejects_what_rfc_8259_forbids() {
+        let end = |s: &str| scan(s.as_bytes(), 1);
+        assert_eq!(end(r#""plain""#), Some((6, false)));
+        assert_eq!(end(r#""a\"b""#), Some((5, true)));
+        assert_eq!(end(r#""\ud83d\ude00""#), Some((13, true)));
+        assert_eq!(
+            end(&std::format!("\"{}\"", "x".repeat(100))),
+            Some((101, false))
+        );
+        for bad in [
+            r#""\x""#,
+            r#""\u12""#,
+            r#""\ud800""#,
+            r#""\udc00""#,
+            r#""\ud800\u0041""#,
+            "\"a\tb\"",
+            "\"unterminated",
+        ] {
+            assert_eq!(end(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn comparisons_are_by_unescaped_bytes() {
+        assert!(raw(r"\u0069ss").eq_str("iss"));
+        assert!(!raw(r"\u0069ss").eq_str("is"));
+        assert!(raw(r"\u0065xp").eq_raw(&raw("exp")));
+        assert_eq!(raw(r"\u0065xp").key(), raw("exp").key());
+        assert_eq!(raw("ab").key(), u32::from_be_bytes(*b"ab\0\0"));
+        assert_eq!(cmp_contents("a\":1", r#"\u0061""#), Ordering::Equal);
+        assert_eq!(cmp_contents("a\"", "ab\""), Ordering::Less);
+        assert_eq!(cmp_contents(r#"\n""#, "\u{b}\""), Ordering::Less);
+    }
+
+    #[test]
+    fn string_lists_iterate_unescaped() {
+        let list = StrList {
+            raw: r#"[ "a" , "b\u0063", "", "\n\"" ]"#,
+            unescaped: "bc\n\"",
+        };
+        assert!(list.iter().eq(["a", "bc", "", "\n\""]));
+        let empty = StrList {
+            raw: "[ ]",
+            unescaped: "",
+        };
+        assert_eq!(empty.iter().next(), None);
+    }
+}
