@@ -160,6 +160,10 @@ pub enum Error {
         /// The cutoff.
         cutoff: u64,
     },
+    /// The key that verified the token is bound to an issuer
+    /// ([`HmacKey::with_issuer`](crate::HmacKey::with_issuer)) and the token's `iss` is absent or
+    /// another one: one tenant's key cannot speak for another (RFC 8725 §3.8).
+    KeyIssuerMismatch,
     /// `iss` differs from the expected issuer.
     IssuerMismatch,
     /// No `aud` entry matches an expected audience, or the token has an audience and none was
@@ -173,8 +177,9 @@ pub enum Error {
     Replayed,
     /// The replay guard is full of unexpired entries, so it fails closed.
     ReplayCacheFull,
-    /// The payload does not fit the caller's claims type (a missing field, a wrong type).
-    Claims,
+    /// The payload is valid JSON but does not fit the caller's claims type; the detail is what
+    /// serde reported (a missing field's name, the kind of value found).
+    Claims(ClaimsError),
 
     // --- caller mistakes ---
     /// The caller's buffer is too small; `needed` bytes are always enough.
@@ -199,6 +204,11 @@ pub enum Error {
     InvalidKeyId,
     /// The key set already holds as many keys as it can, or holds this `kid` already.
     KeySetFull,
+    /// The key's `key_ops` (RFC 7517 §4.3) do not include this operation: a key loaded with
+    /// `"key_ops":["verify"]` cannot sign.
+    KeyOperationNotPermitted,
+    /// A JSON Web Key or JWK Set is valid JSON but not a usable HMAC key (RFC 7517, RFC 7518 §6.4).
+    Jwk(JwkError),
     /// The claims could not be written as JSON (a non-finite float, a non-string map key, or
     /// not a JSON object at the top level).
     Unserializable,
@@ -234,13 +244,16 @@ impl fmt::Display for Error {
             Error::IssuedBeforeCutoff { iat, cutoff } => {
                 write!(f, "token issued at {iat}, before the cutoff {cutoff}")
             }
+            Error::KeyIssuerMismatch => {
+                f.write_str("the token's issuer is not the one its key is bound to")
+            }
             Error::IssuerMismatch => f.write_str("issuer mismatch"),
             Error::AudienceMismatch => f.write_str("audience mismatch"),
             Error::SubjectMismatch => f.write_str("subject mismatch"),
             Error::Revoked => f.write_str("token revoked"),
             Error::Replayed => f.write_str("token already used"),
             Error::ReplayCacheFull => f.write_str("replay cache full"),
-            Error::Claims => f.write_str("claims do not match the expected type"),
+            Error::Claims(detail) => write!(f, "claims do not match the expected type: {detail}"),
             Error::BufferTooSmall { needed } => {
                 write!(f, "buffer too small: {needed} bytes are enough")
             }
@@ -250,9 +263,145 @@ impl fmt::Display for Error {
             Error::KeyTooLong { max } => write!(f, "key longer than the maximum of {max} bytes"),
             Error::InvalidKeyId => f.write_str("invalid key id"),
             Error::KeySetFull => f.write_str("key set full or key id already present"),
+            Error::KeyOperationNotPermitted => {
+                f.write_str("the key's key_ops do not permit this operation")
+            }
+            Error::Jwk(detail) => write!(f, "unusable JSON Web Key: {detail}"),
             Error::Unserializable => f.write_str("claims cannot be serialized as a JSON object"),
         }
     }
 }
 
 impl core::error::Error for Error {}
+
+/// What serde reported when a payload did not fit the caller's claims type: the part of its
+/// message that needs no allocation. Carried by [`Error::Claims`].
+///
+/// ```
+/// # use microjwt::{ClaimsError, Error, HmacKey, Hs256, Validation};
+/// #[derive(serde::Serialize)]
+/// struct Issued { exp: u64 }
+/// #[derive(serde::Deserialize)]
+/// #[allow(dead_code)]
+/// struct Expected { exp: u64, role: u8 }
+/// let key = HmacKey::<Hs256>::new(&[7; 32])?;
+/// let mut buf = [0u8; 128];
+/// let token = microjwt::sign(&key, &Issued { exp: 9 }, &mut buf)?;
+/// let mut scratch = [0u8; 128];
+/// let err = microjwt::verify::<Expected>(&key, token, &Validation::new(1), &mut scratch).err();
+/// assert_eq!(err, Some(Error::Claims(ClaimsError::MissingField("role"))));
+/// assert_eq!(err.unwrap().to_string(), "claims do not match the expected type: missing field `role`");
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum ClaimsError {
+    /// A field the type requires is absent.
+    MissingField(&'static str),
+    /// A field appears twice where the type reads it once.
+    DuplicateField(&'static str),
+    /// A member the type does not know (`#[serde(deny_unknown_fields)]`).
+    UnknownField,
+    /// A string that is none of an enum's variants.
+    UnknownVariant,
+    /// A value of another JSON type than the field's.
+    InvalidType {
+        /// What the payload held.
+        found: JsonKind,
+    },
+    /// A value of the right type out of the field's range (`256` for a `u8`, `1e400`).
+    InvalidValue,
+    /// An array or object with more or fewer elements than the type takes.
+    InvalidLength,
+    /// The type's own `Deserialize` impl failed with a message of its own.
+    Custom,
+}
+
+impl fmt::Display for ClaimsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            ClaimsError::MissingField(name) => write!(f, "missing field `{name}`"),
+            ClaimsError::DuplicateField(name) => write!(f, "duplicate field `{name}`"),
+            ClaimsError::UnknownField => f.write_str("unknown field"),
+            ClaimsError::UnknownVariant => f.write_str("unknown variant"),
+            ClaimsError::InvalidType { found } => write!(f, "invalid type: found {found}"),
+            ClaimsError::InvalidValue => f.write_str("invalid value"),
+            ClaimsError::InvalidLength => f.write_str("invalid length"),
+            ClaimsError::Custom => f.write_str("rejected by the type's deserializer"),
+        }
+    }
+}
+
+/// The kind of a JSON value, for [`ClaimsError::InvalidType`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum JsonKind {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool,
+    /// A number without fraction or exponent.
+    Integer,
+    /// Any other number.
+    Float,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+    /// Something serde's data model has and JSON does not.
+    Other,
+}
+
+impl fmt::Display for JsonKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            JsonKind::Null => "null",
+            JsonKind::Bool => "a boolean",
+            JsonKind::Integer => "an integer",
+            JsonKind::Float => "a number with a fraction or exponent",
+            JsonKind::String => "a string",
+            JsonKind::Array => "an array",
+            JsonKind::Object => "an object",
+            JsonKind::Other => "another value",
+        })
+    }
+}
+
+/// Why a JSON Web Key (RFC 7517) cannot be an HMAC key here. Carried by [`Error::Jwk`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum JwkError {
+    /// `kty` is absent (RFC 7517 §4.1 requires it) or is not `oct` (RFC 7518 §6.4).
+    KeyType,
+    /// The `k` member holding the secret is absent (RFC 7518 §6.4.1).
+    MissingSecret,
+    /// `alg` names another algorithm than the key's type (RFC 7517 §4.4).
+    Algorithm,
+    /// `use` is present and is not `sig` (RFC 7517 §4.2).
+    Use,
+    /// `key_ops` repeats a value, allows neither `sign` nor `verify`, or contradicts `use`
+    /// (RFC 7517 §4.3).
+    KeyOps,
+    /// A JWK Set has no `keys` array, or no key in it is an HMAC key for this algorithm.
+    NoUsableKey,
+}
+
+impl fmt::Display for JwkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            JwkError::KeyType => "kty must be \"oct\"",
+            JwkError::MissingSecret => "no \"k\" member",
+            JwkError::Algorithm => "alg names another algorithm",
+            JwkError::Use => "use is not \"sig\"",
+            JwkError::KeyOps => {
+                "key_ops repeat a value, permit neither sign nor verify, or contradict use"
+            }
+            JwkError::NoUsableKey => "no HMAC key for this algorithm in the set",
+        })
+    }
+}

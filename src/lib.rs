@@ -26,7 +26,7 @@ mod owned;
 
 pub use alg::{Algorithm, Hs256, Hs384, Hs512};
 pub use claims::{Audience, Claims, NumericDate, RegisteredClaims};
-pub use error::{Claim, Error};
+pub use error::{Claim, ClaimsError, Error, JsonKind, JwkError};
 pub use header::{Header, HeaderOptions};
 pub use json::MAX_DEPTH;
 pub use key::{HmacKey, MAX_ENCODED_KEY_LEN, MAX_KID_LEN, Tag};

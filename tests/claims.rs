@@ -4,7 +4,7 @@
 use microjwt_tests as common;
 
 use common::{key, token, token_with};
-use microjwt::{Claim, Error, HmacKey, Hs256, KeySet, RegisteredClaims, Validation};
+use microjwt::{Claim, ClaimsError, Error, HmacKey, Hs256, KeySet, RegisteredClaims, Validation};
 use serde::Deserialize;
 
 fn check(token: &str, validation: &Validation<'_>) -> Result<(), Error> {
@@ -457,7 +457,7 @@ fn claims_that_do_not_fit_the_type_are_a_claims_error() {
     let mut scratch = [0u8; 512];
     let err =
         microjwt::verify::<Session<'_>>(&key(), &t, &Validation::new(0), &mut scratch).unwrap_err();
-    assert_eq!(err, Error::Claims);
+    assert_eq!(err, Error::Claims(ClaimsError::MissingField("name")));
     // But an expired token is reported as expired, whatever the type.
     let err = microjwt::verify::<Session<'_>>(&key(), &t, &Validation::new(5000), &mut scratch)
         .unwrap_err();

@@ -10,11 +10,11 @@ use core::fmt;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
 use super::read::{Names, Reader};
-use crate::Error;
+use crate::{ClaimsError, Error, JsonKind};
 
 /// The error serde sees. Errors from the reader keep their exact [`Error`]; errors the caller's
-/// type raises (a missing field, a wrong type) become [`Error::Claims`]. No message is kept: that
-/// would need an allocation.
+/// type raises (a missing field, a wrong type) become [`Error::Claims`] with what serde says that
+/// needs no allocation (a field's `&'static str` name, the kind of value found), never a message.
 #[derive(Debug)]
 pub(crate) struct DeError(pub(crate) Error);
 
@@ -32,9 +32,57 @@ impl fmt::Display for DeError {
 
 impl core::error::Error for DeError {}
 
+impl DeError {
+    pub(crate) const fn claims(detail: ClaimsError) -> Self {
+        DeError(Error::Claims(detail))
+    }
+
+    const fn invalid_type(found: JsonKind) -> Self {
+        Self::claims(ClaimsError::InvalidType { found })
+    }
+}
+
 impl de::Error for DeError {
     fn custom<T: fmt::Display>(_msg: T) -> Self {
-        DeError(Error::Claims)
+        Self::claims(ClaimsError::Custom)
+    }
+
+    fn invalid_type(unexpected: de::Unexpected<'_>, _expected: &dyn de::Expected) -> Self {
+        use de::Unexpected as U;
+        Self::invalid_type(match unexpected {
+            U::Bool(_) => JsonKind::Bool,
+            U::Unsigned(_) | U::Signed(_) => JsonKind::Integer,
+            U::Float(_) => JsonKind::Float,
+            U::Char(_) | U::Str(_) => JsonKind::String,
+            U::Unit | U::Option => JsonKind::Null,
+            U::Seq => JsonKind::Array,
+            U::Map => JsonKind::Object,
+            _ => JsonKind::Other,
+        })
+    }
+
+    fn invalid_value(_unexpected: de::Unexpected<'_>, _expected: &dyn de::Expected) -> Self {
+        Self::claims(ClaimsError::InvalidValue)
+    }
+
+    fn invalid_length(_len: usize, _expected: &dyn de::Expected) -> Self {
+        Self::claims(ClaimsError::InvalidLength)
+    }
+
+    fn unknown_variant(_variant: &str, _expected: &'static [&'static str]) -> Self {
+        Self::claims(ClaimsError::UnknownVariant)
+    }
+
+    fn unknown_field(_field: &str, _expected: &'static [&'static str]) -> Self {
+        Self::claims(ClaimsError::UnknownField)
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        Self::claims(ClaimsError::MissingField(field))
+    }
+
+    fn duplicate_field(field: &'static str) -> Self {
+        Self::claims(ClaimsError::DuplicateField(field))
     }
 }
 
@@ -51,16 +99,34 @@ impl<'de> Reader<'de> {
             visitor.visit_u64(v)
         } else if let Some(v) = number.as_i64() {
             visitor.visit_i64(v)
+        } else if number.integer {
+            Err(DeError::claims(ClaimsError::InvalidValue))
         } else {
-            Err(DeError(Error::Claims))
+            Err(DeError::invalid_type(JsonKind::Float))
         }
     }
 
     /// Validates and skips a value that does not have the type asked for, then says so: the
     /// document must still be valid JSON for the error to be a type error.
     fn mismatch<T>(&mut self) -> Result<T, DeError> {
+        let found = match self.peek() {
+            Some(b'n') => JsonKind::Null,
+            Some(b't' | b'f') => JsonKind::Bool,
+            Some(b'"') => JsonKind::String,
+            Some(b'[') => JsonKind::Array,
+            Some(b'{') => JsonKind::Object,
+            _ => JsonKind::Integer, // refined below: a number's kind is known once it is read
+        };
+        if found == JsonKind::Integer && matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
+            let number = self.number()?;
+            return Err(DeError::invalid_type(if number.integer {
+                JsonKind::Integer
+            } else {
+                JsonKind::Float
+            }));
+        }
         self.skip_value()?;
-        Err(DeError(Error::Claims))
+        Err(DeError::invalid_type(found))
     }
 
     /// Reads a number and hands it to `visitor` as `u64`, `i64` or, when it has a fraction or
@@ -76,7 +142,7 @@ impl<'de> Reader<'de> {
         match number.text.parse::<f64>() {
             // `1e400` parses as infinity: reject it rather than hand out a number JSON cannot hold.
             Ok(v) if v.is_finite() => visitor.visit_f64(v),
-            _ => Err(DeError(Error::Claims)),
+            _ => Err(DeError::claims(ClaimsError::InvalidValue)),
         }
     }
 
@@ -109,7 +175,8 @@ impl<'de> Reader<'de> {
     /// a comma here instead, which means the value did not fit its type.
     pub(crate) fn close(&mut self, bracket: u8) -> Result<(), DeError> {
         self.leave();
-        self.expect(bracket).map_err(|_| DeError(Error::Claims))
+        self.expect(bracket)
+            .map_err(|_| DeError::claims(ClaimsError::InvalidLength))
     }
 }
 
@@ -192,7 +259,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
                 self.enter()?;
                 let name = self
                     .next_name(&mut names, true)?
-                    .ok_or(DeError(Error::Claims))?;
+                    .ok_or(DeError::claims(ClaimsError::InvalidLength))?;
                 let name = self.unescape(name)?;
                 let value = visitor.visit_enum(Variant {
                     reader: &mut *self,
@@ -201,7 +268,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
                 self.close(b'}')?;
                 Ok(value)
             }
-            _ => Err(DeError(Error::Claims)),
+            _ => self.mismatch(),
         }
     }
 
@@ -347,7 +414,7 @@ impl<'de> de::Deserializer<'de> for Scalar<'de> {
     ) -> Result<V::Value, DeError> {
         match self {
             Scalar::Str(s) => visitor.visit_enum(s.into_deserializer()),
-            Scalar::U64(_) => Err(DeError(Error::Claims)),
+            Scalar::U64(_) => Err(DeError::invalid_type(JsonKind::Integer)),
         }
     }
 
@@ -520,13 +587,18 @@ mod tests {
             n: u8,
         }
         let run = |t: &str| from_str::<S>(t, &mut []).map(|_| ());
-        assert_eq!(run(r#"{"n":256}"#), Err(Error::Claims));
-        assert_eq!(run(r#"{"n":"1"}"#), Err(Error::Claims));
-        assert_eq!(run(r#"{}"#), Err(Error::Claims));
+        let claims = Error::Claims;
+        assert_eq!(run(r#"{"n":256}"#), Err(claims(ClaimsError::InvalidValue)));
+        let found = |found| claims(ClaimsError::InvalidType { found });
+        assert_eq!(run(r#"{"n":"1"}"#), Err(found(JsonKind::String)));
+        assert_eq!(run(r#"{"n":1.0}"#), Err(found(JsonKind::Float)));
+        assert_eq!(run(r#"{"n":null}"#), Err(found(JsonKind::Null)));
+        assert_eq!(run(r#"{"n":[1]}"#), Err(found(JsonKind::Array)));
+        assert_eq!(run(r#"{}"#), Err(claims(ClaimsError::MissingField("n"))));
         assert_eq!(run(r#"{"n":1,"x":tru3}"#), Err(Error::Json));
         assert_eq!(run(r#"{"n":1,"n":2}"#), Err(Error::DuplicateMember));
         assert_eq!(run(r#"{"n":1} x"#), Err(Error::Json));
-        assert_eq!(run(r#"{"n":1e400}"#), Err(Error::Claims));
+        assert_eq!(run(r#"{"n":1e400}"#), Err(found(JsonKind::Float)));
         let deep = std::format!(
             r#"{{"n":1,"x":{}{}}}"#,
             "[".repeat(100_000),

@@ -39,7 +39,7 @@ pub(crate) fn read<'s, T: Deserialize<'s>>(
     if !state.checked {
         // Unreachable with serde's own impls, which read whole objects; a hand-written
         // `Deserialize` that stopped early must not return unvalidated claims.
-        return Err(Error::Claims);
+        return Err(Error::Claims(crate::ClaimsError::InvalidLength));
     }
     reader.end()?;
     Ok((state.registered, custom))

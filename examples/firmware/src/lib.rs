@@ -52,7 +52,7 @@ pub const SCRATCH_LEN: usize = microjwt::scratch_len(MAX_TOKEN_LEN);
 pub const REPLAY_SLOTS: usize = 8;
 
 /// What a command can ask for. The JSON names are kebab-case (`"open-valve"`); any other
-/// `cmd` is refused with [`Error::Claims`].
+/// `cmd` is refused with [`Error::Claims`] (an unknown variant).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Cmd {
