@@ -16,7 +16,11 @@ arguments show up in `ps` and in shell history. Generate one with `microjwt keyg
 /// Make, inspect and verify HMAC JSON Web Tokens (HS256, HS384, HS512), strictly.
 #[derive(Debug, Parser)]
 #[command(name = "microjwt", version, after_help = AFTER_HELP)]
-#[command(propagate_version = true, subcommand_required = true, arg_required_else_help = true)]
+#[command(
+    propagate_version = true,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -64,6 +68,7 @@ Examples:
   echo \"$TOKEN\" | microjwt verify --jwk keys.jwks --iss https://auth.example --json
   microjwt verify --key-env JWT_KEY --key-encoding base64 --now 2026-12-01T00:00:00Z \"$TOKEN\"
 
+Exit status: 0 valid, 1 rejected, 2 usage error (arguments, missing token, unusable key).
 On failure the error names the likely cause: a header `alg` other than --alg, a key that looks
 hex or base64 but was read raw, a token `aud` with no --aud, the time it expired.";
 
@@ -165,13 +170,25 @@ pub struct KeyArgs {
     pub source: KeySource,
     /// How the secret in --key-file / --key-env is encoded. Encoded secrets may be surrounded by
     /// whitespace (a trailing newline); raw ones may not.
-    #[arg(long, value_enum, default_value_t, value_name = "ENCODING", help_heading = "Key")]
+    #[arg(
+        long,
+        value_enum,
+        default_value_t,
+        value_name = "ENCODING",
+        help_heading = "Key"
+    )]
     pub key_encoding: KeyEncoding,
     /// With a raw key: drop one trailing newline (`\n` or `\r\n`) instead of refusing the key.
     #[arg(long, help_heading = "Key")]
     pub strip_newline: bool,
     /// The algorithm [default: the JWK's `alg`, else HS256].
-    #[arg(long, value_enum, ignore_case = true, value_name = "ALG", help_heading = "Key")]
+    #[arg(
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "ALG",
+        help_heading = "Key"
+    )]
     pub alg: Option<Alg>,
 }
 
@@ -185,16 +202,16 @@ pub struct EncodeArgs {
     #[arg(short = 'P', long = "claim", value_name = "NAME=VALUE", value_parser = parse_claim, action = ArgAction::Append)]
     pub claim: Vec<(String, serde_json::Value)>,
     /// `exp`, the expiration time [default: +15m].
-    #[arg(long, value_name = "TIME", value_parser = time::parse_time, conflicts_with = "no_exp", help_heading = "Registered claims")]
+    #[arg(long, value_name = "TIME", value_parser = time::parse_time, allow_hyphen_values = true, conflicts_with = "no_exp", help_heading = "Registered claims")]
     pub exp: Option<TimeSpec>,
     /// Write no `exp`: the token never expires (`verify` then needs --allow-missing-exp).
     #[arg(long, help_heading = "Registered claims")]
     pub no_exp: bool,
     /// `nbf`, the time before which the token is not valid.
-    #[arg(long, value_name = "TIME", value_parser = time::parse_time, help_heading = "Registered claims")]
+    #[arg(long, value_name = "TIME", value_parser = time::parse_time, allow_hyphen_values = true, help_heading = "Registered claims")]
     pub nbf: Option<TimeSpec>,
     /// `iat`, the time the token was issued [default: now].
-    #[arg(long, value_name = "TIME", value_parser = time::parse_time, conflicts_with = "no_iat", help_heading = "Registered claims")]
+    #[arg(long, value_name = "TIME", value_parser = time::parse_time, allow_hyphen_values = true, conflicts_with = "no_iat", help_heading = "Registered claims")]
     pub iat: Option<TimeSpec>,
     /// Write no `iat`.
     #[arg(long, help_heading = "Registered claims")]
@@ -215,7 +232,13 @@ pub struct EncodeArgs {
     #[arg(long, value_name = "KID", help_heading = "Header")]
     pub kid: Option<String>,
     /// The header's `typ`.
-    #[arg(long, value_name = "TYP", default_value = "JWT", conflicts_with = "no_typ", help_heading = "Header")]
+    #[arg(
+        long,
+        value_name = "TYP",
+        default_value = "JWT",
+        conflicts_with = "no_typ",
+        help_heading = "Header"
+    )]
     pub typ: String,
     /// Write no `typ` in the header.
     #[arg(long, help_heading = "Header")]
@@ -224,7 +247,7 @@ pub struct EncodeArgs {
     #[arg(long, value_name = "CTY", help_heading = "Header")]
     pub cty: Option<String>,
     /// The time relative TIMEs count from, and the default `iat` [default: the system clock].
-    #[arg(long, value_name = "TIME", value_parser = time::parse_time)]
+    #[arg(long, value_name = "TIME", value_parser = time::parse_time, allow_hyphen_values = true)]
     pub now: Option<TimeSpec>,
     #[command(flatten)]
     pub key: KeyArgs,
@@ -239,7 +262,7 @@ pub struct DecodeArgs {
     #[arg(long)]
     pub json: bool,
     /// The time shown dates are compared with [default: the system clock].
-    #[arg(long, value_name = "TIME", value_parser = time::parse_time)]
+    #[arg(long, value_name = "TIME", value_parser = time::parse_time, allow_hyphen_values = true)]
     pub now: Option<TimeSpec>,
 }
 
@@ -268,7 +291,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "DURATION", value_parser = time::parse_leeway, default_value = "0", help_heading = "Checks")]
     pub leeway: u64,
     /// Check the time claims at TIME instead of the system clock.
-    #[arg(long, value_name = "TIME", value_parser = time::parse_time, help_heading = "Checks")]
+    #[arg(long, value_name = "TIME", value_parser = time::parse_time, allow_hyphen_values = true, help_heading = "Checks")]
     pub now: Option<TimeSpec>,
     /// Accept a token without `exp` (it never expires).
     #[arg(long, help_heading = "Checks")]
@@ -336,7 +359,13 @@ pub enum KeyFormat {
 #[derive(Debug, Args)]
 pub struct KeygenArgs {
     /// The algorithm the key is for: sets the default length and the JWK's `alg`.
-    #[arg(long, value_enum, ignore_case = true, default_value = "HS256", value_name = "ALG")]
+    #[arg(
+        long,
+        value_enum,
+        ignore_case = true,
+        default_value = "HS256",
+        value_name = "ALG"
+    )]
     pub alg: Alg,
     /// How many random bytes [default: the algorithm's minimum, 32/48/64].
     #[arg(long, value_name = "N")]
@@ -367,8 +396,8 @@ fn parse_claim(text: &str) -> Result<(String, serde_json::Value), String> {
     if name.is_empty() {
         return Err("the claim name before `=` is empty".to_owned());
     }
-    let value = serde_json::from_str(value)
-        .unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
+    let value =
+        serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
     Ok((name.to_owned(), value))
 }
 

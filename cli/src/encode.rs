@@ -20,7 +20,9 @@ pub fn run(args: &EncodeArgs) -> Result<()> {
     let key = KeyInput::load(&args.key)?;
     let (alg, _) = key.resolve_alg(args.key.alg)?;
     let now = match args.now {
-        Some(spec) => spec.resolve(time::system_now()).map_err(|e| time_error("--now", &e))?,
+        Some(spec) => spec
+            .resolve(time::system_now())
+            .map_err(|e| time_error("--now", &e))?,
         None => time::system_now(),
     };
     let claims = claims(args, now)?;
@@ -33,7 +35,11 @@ pub fn run(args: &EncodeArgs) -> Result<()> {
     output::stdout_line(&token)
 }
 
-fn sign<A: Algorithm>(args: &EncodeArgs, key: &KeyInput, claims: &Map<String, Value>) -> Result<String> {
+fn sign<A: Algorithm>(
+    args: &EncodeArgs,
+    key: &KeyInput,
+    claims: &Map<String, Value>,
+) -> Result<String> {
     let signing = key.signing_key::<A>(args.kid.as_deref())?;
     let mut header = HeaderOptions::new().typ((!args.no_typ).then_some(args.typ.as_str()));
     if let Some(kid) = &args.kid {
@@ -45,8 +51,9 @@ fn sign<A: Algorithm>(args: &EncodeArgs, key: &KeyInput, claims: &Map<String, Va
     libapi::sign(&signing, &header, claims).map_err(|e| Failure::from_error(Class::Usage, &e))
 }
 
-/// The claims: CLAIMS, then `-P`, then the registered-claim flags, each winning over the ones
-/// before; then the default `iat` and `exp` when none was given.
+/// The claims: CLAIMS, then `-P`, then the registered-claim flags (`iss`, `sub`, `aud`, `jti`,
+/// `iat`, `nbf`, `exp`), each winning over the ones before; then the default `iat` and `exp`
+/// when none was given. A claim keeps the position it was first given at.
 fn claims(args: &EncodeArgs, now: u64) -> Result<Map<String, Value>> {
     let mut claims = match args.claims.as_deref() {
         None => Map::new(),
@@ -62,6 +69,26 @@ fn claims(args: &EncodeArgs, now: u64) -> Result<Map<String, Value>> {
     for (name, value) in &args.claim {
         claims.insert(name.clone(), value.clone());
     }
+    for (name, value) in [("iss", &args.iss), ("sub", &args.sub)] {
+        if let Some(value) = value {
+            claims.insert(name.to_owned(), Value::String(value.clone()));
+        }
+    }
+    match args.aud.as_slice() {
+        [] => {}
+        [one] => {
+            claims.insert("aud".to_owned(), Value::String(one.clone()));
+        }
+        many => {
+            claims.insert(
+                "aud".to_owned(),
+                many.iter().cloned().map(Value::String).collect(),
+            );
+        }
+    }
+    if let Some(jti) = &args.jti {
+        claims.insert("jti".to_owned(), Value::String(jti.clone()));
+    }
     let mut set_time = |name: &str, spec: Option<TimeSpec>| -> Result<()> {
         if let Some(spec) = spec {
             let secs = spec
@@ -74,20 +101,6 @@ fn claims(args: &EncodeArgs, now: u64) -> Result<Map<String, Value>> {
     set_time("iat", args.iat)?;
     set_time("nbf", args.nbf)?;
     set_time("exp", args.exp)?;
-    for (name, value) in [("iss", &args.iss), ("sub", &args.sub), ("jti", &args.jti)] {
-        if let Some(value) = value {
-            claims.insert(name.to_owned(), Value::String(value.clone()));
-        }
-    }
-    match args.aud.as_slice() {
-        [] => {}
-        [one] => {
-            claims.insert("aud".to_owned(), Value::String(one.clone()));
-        }
-        many => {
-            claims.insert("aud".to_owned(), many.iter().cloned().map(Value::String).collect());
-        }
-    }
     if !args.no_iat && !claims.contains_key("iat") {
         claims.insert("iat".to_owned(), now.into());
     }
@@ -125,7 +138,9 @@ fn check_registered(claims: &Map<String, Value>) -> Result<()> {
         {
             return Err(Failure::usage(
                 "claims",
-                format!("claim {name} is {value}: a NumericDate is a non-negative number of seconds (use --{name} for times such as +30m)"),
+                format!(
+                    "claim {name} is {value}: a NumericDate is a non-negative number of seconds (use --{name} for times such as +30m)"
+                ),
             ));
         }
     }

@@ -37,15 +37,6 @@ impl Failure {
         }
     }
 
-    pub fn rejected(kind: &str, message: impl Into<String>) -> Self {
-        Self {
-            class: Class::Rejected,
-            kind: kind.to_owned(),
-            message: message.into(),
-            hints: Vec::new(),
-        }
-    }
-
     /// A library error: rejected, its kind named after the variant, its message its `Display`.
     pub fn from_error(class: Class, e: &microjwt::Error) -> Self {
         Self {
@@ -138,7 +129,7 @@ mod tests {
 
     #[test]
     fn shown_with_hints() {
-        let f = Failure::rejected("x", "bad").hint("try this");
+        let f = Failure::usage("x", "bad").hint("try this");
         assert_eq!(f.human(), "error: bad\n  hint: try this\n");
         assert_eq!(f.json()["error"]["hints"][0], "try this");
         assert_eq!(f.json()["valid"], false);

@@ -153,13 +153,18 @@ mod tests {
 
     #[test]
     fn a_key_and_a_set() {
-        let key = Doc::parse(r#"{"kty":"oct","k":"AAAA","alg":"HS384","kid":"a","key_ops":["verify"]}"#)
-            .unwrap();
+        let key =
+            Doc::parse(r#"{"kty":"oct","k":"AAAA","alg":"HS384","kid":"a","key_ops":["verify"]}"#)
+                .unwrap();
         assert_eq!(key.implied_alg(), Some("HS384"));
         let Doc::Key(info) = &key else { panic!() };
         assert!(info.allows("verify").is_ok());
         let refused = info.allows("sign").unwrap_err();
-        assert!(refused.message.contains("without \"sign\""), "{}", refused.message);
+        assert!(
+            refused.message.contains("without \"sign\""),
+            "{}",
+            refused.message
+        );
         assert!(!info.json.is_empty());
 
         let set = Doc::parse(
@@ -173,8 +178,9 @@ mod tests {
         assert_eq!(set.usable("HS512")[0].kid.as_deref(), Some("b"));
         assert_eq!(set.all().len(), 3);
 
-        let same = Doc::parse(r#"{"keys":[{"kty":"oct","alg":"HS512"},{"kty":"oct","alg":"HS512"}]}"#)
-            .unwrap();
+        let same =
+            Doc::parse(r#"{"keys":[{"kty":"oct","alg":"HS512"},{"kty":"oct","alg":"HS512"}]}"#)
+                .unwrap();
         assert_eq!(same.implied_alg(), Some("HS512"));
     }
 

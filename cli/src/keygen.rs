@@ -116,7 +116,10 @@ fn format_name(format: KeyFormat) -> &'static str {
 
 fn random(buf: &mut [u8]) -> Result<()> {
     getrandom::fill(buf).map_err(|e| {
-        Failure::usage("rng", format!("the operating system's random number generator failed: {e}"))
+        Failure::usage(
+            "rng",
+            format!("the operating system's random number generator failed: {e}"),
+        )
     })
 }
 

@@ -65,9 +65,10 @@ impl KeyInput {
                 ));
             }
             let bytes = read_file(path, "--jwk")?;
-            let text = Zeroizing::new(String::from_utf8(bytes.to_vec()).map_err(|_| {
-                Failure::usage("jwk_json", "--jwk: the file is not UTF-8 text")
-            })?);
+            let text =
+                Zeroizing::new(String::from_utf8(bytes.to_vec()).map_err(|_| {
+                    Failure::usage("jwk_json", "--jwk: the file is not UTF-8 text")
+                })?);
             let doc = Doc::parse(&text)?;
             return Ok(Self {
                 origin: "--jwk",
@@ -316,7 +317,10 @@ fn pick_signing_key<'d>(doc: &'d Doc, alg: &str, kid: Option<&str>) -> Result<&'
         (None, [only]) => Ok(only),
         (None, _) => Err(Failure::usage(
             "usage",
-            format!("the JWK Set has {} {alg} keys: pass --kid to choose one", usable.len()),
+            format!(
+                "the JWK Set has {} {alg} keys: pass --kid to choose one",
+                usable.len()
+            ),
         )
         .hint(format!("its keys: {}", labels(&usable)))),
         (Some(kid), _) => usable
@@ -386,12 +390,21 @@ fn raw_secret(
 
 fn read_file(path: &Path, flag: &str) -> Result<Zeroizing<Vec<u8>>> {
     use std::io::Read;
-    let file = std::fs::File::open(path)
-        .map_err(|e| Failure::usage("key_unreadable", format!("{flag}: cannot open the file: {e}")))?;
+    let file = std::fs::File::open(path).map_err(|e| {
+        Failure::usage(
+            "key_unreadable",
+            format!("{flag}: cannot open the file: {e}"),
+        )
+    })?;
     let mut bytes = Zeroizing::new(Vec::new());
     file.take(MAX_KEY_FILE + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Failure::usage("key_unreadable", format!("{flag}: cannot read the file: {e}")))?;
+        .map_err(|e| {
+            Failure::usage(
+                "key_unreadable",
+                format!("{flag}: cannot read the file: {e}"),
+            )
+        })?;
     if bytes.len() as u64 > MAX_KEY_FILE {
         return Err(Failure::usage(
             "key_unreadable",
@@ -444,9 +457,11 @@ mod tests {
             .err()
             .unwrap();
         assert!(crlf.message.contains("CRLF"), "{}", crlf.message);
-        let stripped = raw_secret(Zeroizing::new(b"secret\r\n".to_vec()), "--key-file", true).unwrap();
+        let stripped =
+            raw_secret(Zeroizing::new(b"secret\r\n".to_vec()), "--key-file", true).unwrap();
         assert_eq!(stripped.as_slice(), b"secret");
-        let only_one = raw_secret(Zeroizing::new(b"secret\n\n".to_vec()), "--key-file", true).unwrap();
+        let only_one =
+            raw_secret(Zeroizing::new(b"secret\n\n".to_vec()), "--key-file", true).unwrap();
         assert_eq!(only_one.as_slice(), b"secret\n");
         assert!(raw_secret(Zeroizing::new(b"\n".to_vec()), "--key-file", true).is_err());
     }

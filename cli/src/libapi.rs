@@ -23,7 +23,8 @@ pub const MAX_KEYS: usize = 32;
 /// # Errors
 /// A usage failure naming the member that is wrong.
 pub fn key_from_jwk<A: Algorithm>(json: &str) -> Result<HmacKey<A>> {
-    let value: Value = serde_json::from_str(json).map_err(|e| jwk_error(&format!("not JSON: {e}")))?;
+    let value: Value =
+        serde_json::from_str(json).map_err(|e| jwk_error(&format!("not JSON: {e}")))?;
     let object = value
         .as_object()
         .ok_or_else(|| jwk_error("not a JSON object"))?;
@@ -91,7 +92,8 @@ pub fn key_from_jwk<A: Algorithm>(json: &str) -> Result<HmacKey<A>> {
 /// A usage failure for a set that is not JSON, a key for `A` that does not load, or more keys
 /// than fit.
 pub fn keys_from_jwks<A: Algorithm>(json: &str) -> Result<KeySet<A, MAX_KEYS>> {
-    let value: Value = serde_json::from_str(json).map_err(|e| jwk_error(&format!("not JSON: {e}")))?;
+    let value: Value =
+        serde_json::from_str(json).map_err(|e| jwk_error(&format!("not JSON: {e}")))?;
     let keys = value
         .get("keys")
         .and_then(Value::as_array)
@@ -106,7 +108,13 @@ pub fn keys_from_jwks<A: Algorithm>(json: &str) -> Result<KeySet<A, MAX_KEYS>> {
         if !is_for_alg {
             continue;
         }
-        let loaded = key_from_jwk::<A>(&key.to_string())?;
+        let loaded = key_from_jwk::<A>(&key.to_string()).map_err(|mut f| {
+            if let Some(kid) = key.get("kid").and_then(Value::as_str) {
+                let detail = f.message.strip_prefix("--jwk: ").unwrap_or(&f.message);
+                f.message = format!("--jwk: key {kid:?}: {detail}");
+            }
+            f
+        })?;
         if loaded.kid().is_none() {
             return Err(jwk_error(
                 "every key of a JWK Set needs a \"kid\" (tokens name the key that made them)",
@@ -154,22 +162,45 @@ mod tests {
     use microjwt::{Hs256, Hs512};
 
     // RFC 7515 Appendix A.1's HS256 key.
-    const K: &str = "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
+    const K: &str =
+        "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
 
     #[test]
     fn jwk_members_are_checked() {
         let ok = format!(r#"{{"kty":"oct","k":"{K}","kid":"a","use":"sig","alg":"HS256"}}"#);
         assert_eq!(key_from_jwk::<Hs256>(&ok).unwrap().kid(), Some("a"));
         let wrong_alg = key_from_jwk::<Hs512>(&ok).unwrap_err();
-        assert!(wrong_alg.message.contains("\"HS256\", not HS512"), "{}", wrong_alg.message);
+        assert!(
+            wrong_alg.message.contains("\"HS256\", not HS512"),
+            "{}",
+            wrong_alg.message
+        );
         for (json, says) in [
-            (format!(r#"{{"kty":"RSA","k":"{K}"}}"#), "\"kty\" is \"RSA\""),
+            (
+                format!(r#"{{"kty":"RSA","k":"{K}"}}"#),
+                "\"kty\" is \"RSA\"",
+            ),
             (format!(r#"{{"k":"{K}"}}"#), "\"kty\" is missing"),
-            (format!(r#"{{"kty":"oct","k":"{K}","use":"enc"}}"#), "\"use\" is \"enc\""),
-            (r#"{"kty":"oct"}"#.to_owned(), "\"k\" (the secret) is missing"),
-            (format!(r#"{{"kty":"oct","k":"{K}="}}"#), "not unpadded base64url"),
-            (format!(r#"{{"kty":"oct","k":"{K}","key_ops":"sign"}}"#), "array of strings"),
-            (r#"{"kty":"oct","k":"AAAA"}"#.to_owned(), "3 bytes, shorter than the 32"),
+            (
+                format!(r#"{{"kty":"oct","k":"{K}","use":"enc"}}"#),
+                "\"use\" is \"enc\"",
+            ),
+            (
+                r#"{"kty":"oct"}"#.to_owned(),
+                "\"k\" (the secret) is missing",
+            ),
+            (
+                format!(r#"{{"kty":"oct","k":"{K}="}}"#),
+                "not unpadded base64url",
+            ),
+            (
+                format!(r#"{{"kty":"oct","k":"{K}","key_ops":"sign"}}"#),
+                "array of strings",
+            ),
+            (
+                r#"{"kty":"oct","k":"AAAA"}"#.to_owned(),
+                "3 bytes, shorter than the 32",
+            ),
         ] {
             let e = key_from_jwk::<Hs256>(&json).unwrap_err();
             assert!(e.message.contains(says), "{json}: {}", e.message);
@@ -185,8 +216,11 @@ mod tests {
         let keys = keys_from_jwks::<Hs256>(&set).unwrap();
         assert_eq!(keys.len(), 1);
         assert!(keys.get("a").is_some());
-        let none = keys_from_jwks::<Hs512>(&set).unwrap_err();
-        assert!(none.message.contains("shorter than the 64"), "{}", none.message);
+        // A key without `alg` serves every algorithm it is long enough for.
+        assert_eq!(keys_from_jwks::<Hs512>(&set).unwrap().len(), 2);
+        let short = r#"{"keys":[{"kty":"oct","k":"AAAA","kid":"s"}]}"#;
+        let e = keys_from_jwks::<Hs256>(short).unwrap_err();
+        assert!(e.message.starts_with("--jwk: key \"s\":"), "{}", e.message);
     }
 
     #[test]

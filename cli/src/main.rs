@@ -32,13 +32,9 @@ fn main() -> ExitCode {
         Command::Verify(args) => return verify::main(args),
         Command::Keygen(args) => keygen::run(args),
         Command::Completions(args) => {
-            clap_complete::generate(
-                args.shell,
-                &mut Cli::command(),
-                "microjwt",
-                &mut std::io::stdout(),
-            );
-            Ok(())
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "microjwt", &mut script);
+            output::stdout_line(String::from_utf8_lossy(&script).trim_end())
         }
     };
     match result {

@@ -11,7 +11,11 @@ use crate::failure::{Failure, Result};
 /// A usage failure when stdout cannot be written, except a closed pipe, which is success.
 pub fn stdout_line(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush()) {
+    match out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+    {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::usage("io", format!("writing to stdout: {e}"))),

@@ -74,9 +74,13 @@ const EXPECTED: &str = "expected `now`, +DURATION or -DURATION (+30m, +1h30m, +7
 fn looks_like_date(text: &str) -> bool {
     let b = text.as_bytes();
     b.len() == 10
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 fn parse_timestamp(text: &str) -> Result<TimeSpec, String> {
@@ -215,7 +219,10 @@ mod tests {
         assert_eq!(parse_time("+3600"), Ok(TimeSpec::Relative(3600)));
         assert_eq!(parse_time("+PT15M"), Ok(TimeSpec::Relative(900)));
         assert_eq!(parse_time("-5m"), Ok(TimeSpec::Relative(-300)));
-        assert_eq!(parse_time("1764547200"), Ok(TimeSpec::Absolute(1_764_547_200)));
+        assert_eq!(
+            parse_time("1764547200"),
+            Ok(TimeSpec::Absolute(1_764_547_200))
+        );
         assert_eq!(
             parse_time("2025-12-01T00:00:00Z"),
             Ok(TimeSpec::Absolute(1_764_547_200))
@@ -224,7 +231,10 @@ mod tests {
             parse_time("2025-12-01T02:00:00+02:00"),
             Ok(TimeSpec::Absolute(1_764_547_200))
         );
-        assert_eq!(parse_time("2025-12-01"), Ok(TimeSpec::Absolute(1_764_547_200)));
+        assert_eq!(
+            parse_time("2025-12-01"),
+            Ok(TimeSpec::Absolute(1_764_547_200))
+        );
         let bare = parse_time("30m").unwrap_err();
         assert!(bare.contains("+30m"), "{bare}");
         let months = parse_time("+1y").unwrap_err();
@@ -253,14 +263,20 @@ mod tests {
 
     #[test]
     fn shown_dates() {
-        assert_eq!(iso(1_764_547_200.0).as_deref(), Some("2025-12-01T00:00:00Z"));
-        assert_eq!(iso(1_764_547_200.5).as_deref(), Some("2025-12-01T00:00:00.5Z"));
+        assert_eq!(
+            iso(1_764_547_200.0).as_deref(),
+            Some("2025-12-01T00:00:00Z")
+        );
+        assert_eq!(
+            iso(1_764_547_200.5).as_deref(),
+            Some("2025-12-01T00:00:00.5Z")
+        );
         assert_eq!(iso(f64::NAN), None);
         assert_eq!(iso(1e300), None);
         assert_eq!(relative(100.0, 100), "now");
         assert_eq!(relative(1_000.0, 100), "in 15m");
         assert_eq!(relative(1_001.0, 100), "in 15m 1s");
-        assert_eq!(relative(100.0, 3_700 + 100 + 120), "1h 2m ago");
+        assert_eq!(relative(100.0, 100 + 3_600 + 120), "1h 2m ago");
         assert_eq!(human_duration(86_400 * 3 + 5), "3d");
         assert_eq!(human_duration(45), "45s");
     }

@@ -45,10 +45,11 @@ pub fn read(arg: Option<&str>, command: &str) -> Result<String> {
 pub fn read_stdin(what: &str, how: &str) -> Result<String> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        return Err(
-            Failure::usage("no_input", format!("no {what} given, and stdin is a terminal"))
-                .hint(how.to_owned()),
-        );
+        return Err(Failure::usage(
+            "no_input",
+            format!("no {what} given, and stdin is a terminal"),
+        )
+        .hint(how.to_owned()));
     }
     let mut bytes = Vec::new();
     stdin
@@ -56,11 +57,13 @@ pub fn read_stdin(what: &str, how: &str) -> Result<String> {
         .take(MAX_STDIN)
         .read_to_end(&mut bytes)
         .map_err(|e| Failure::usage("no_input", format!("reading stdin: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Failure::usage("no_input", format!("the {what} on stdin is not UTF-8 text")))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Failure::usage("no_input", format!("the {what} on stdin is not UTF-8 text"))
+    })?;
     if text.trim().is_empty() {
         return Err(
-            Failure::usage("no_input", format!("no {what} given: stdin was empty")).hint(how.to_owned()),
+            Failure::usage("no_input", format!("no {what} given: stdin was empty"))
+                .hint(how.to_owned()),
         );
     }
     Ok(text)

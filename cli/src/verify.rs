@@ -106,7 +106,10 @@ struct Check<'a> {
 impl Check<'_> {
     fn run<A: Algorithm>(&self) -> Result<Verified> {
         let args = self.args;
-        let verifier = self.key.verifier::<A>(args.kid.as_deref())?;
+        let verifier = self
+            .key
+            .verifier::<A>(args.kid.as_deref())
+            .map_err(|f| self.key_hints(f))?;
         let audiences: Vec<&str> = args.aud.iter().map(String::as_str).collect();
         let mut validation = Validation::new(self.now)
             .leeway(args.leeway)
@@ -150,6 +153,25 @@ impl Check<'_> {
                 })
             }
             Err(e) => Err(self.explain(&e)),
+        }
+    }
+
+    /// A key too short for `--alg` is often a key for the algorithm the token names.
+    fn key_hints(&self, failure: Failure) -> Failure {
+        let token_alg = Unverified::parse(self.token)
+            .ok()
+            .and_then(|p| p.alg().map(str::to_owned));
+        match token_alg {
+            Some(token_alg)
+                if failure.kind == "key_too_short"
+                    && token_alg != self.alg.name()
+                    && Alg::from_name(&token_alg).is_some() =>
+            {
+                failure.hint(format!(
+                    "the token's header says alg {token_alg}: pass --alg {token_alg}"
+                ))
+            }
+            _ => failure,
         }
     }
 
