@@ -167,6 +167,9 @@ pub fn invalid_signature(
             AlgOrigin::Default => format!("--alg is {} (the default)", alg.name()),
         };
         hints.push(match Alg::from_name(token_alg) {
+            Some(_) if origin == AlgOrigin::Jwk => format!(
+                "the token's header says alg {token_alg} but {ours}: the token was not made with this key"
+            ),
             Some(_) => format!(
                 "the token's header says alg {token_alg} but {ours}: pass --alg {token_alg}"
             ),
