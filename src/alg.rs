@@ -42,6 +42,23 @@ macro_rules! algorithm {
         impl sealed::Sealed for $ty {
             type Mac = hmac::Hmac<$hash>;
 
+            fn keyed_mac(secret: &[u8]) -> Self::Mac {
+                use hmac::KeyInit;
+                use sha2::Digest;
+                // RFC 2104 §2: a key longer than the block is hashed first, then every key is
+                // padded with zeros to the block size. Done here, the key has exactly the block
+                // size, so the infallible constructor applies and no error path is left.
+                let mut block = hmac::digest::Key::<Self::Mac>::default();
+                if secret.len() > block.len() {
+                    crate::bytes::copy_prefix(&mut block, &<$hash>::digest(secret));
+                } else {
+                    crate::bytes::copy_prefix(&mut block, secret);
+                }
+                let mac = <Self::Mac as KeyInit>::new(&block);
+                crate::key::wipe(&mut block);
+                mac
+            }
+
             fn digest128(data: &[u8]) -> [u8; 16] {
                 use sha2::Digest;
                 let full = <$hash>::digest(data);
@@ -61,6 +78,9 @@ pub(crate) mod sealed {
     /// Keeps the RustCrypto types out of the public API: only this crate names `Mac`.
     pub trait Sealed {
         type Mac: hmac::Mac + hmac::KeyInit + Clone;
+
+        /// The HMAC state keyed with `secret`, of any length.
+        fn keyed_mac(secret: &[u8]) -> Self::Mac;
 
         /// The first 128 bits of this algorithm's hash of `data`: a digest that links no hash
         /// the key does not already use.

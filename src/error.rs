@@ -155,7 +155,7 @@ pub enum Error {
     },
     /// `iat` is before the validation's issued-after cutoff (everyone was logged out).
     IssuedBeforeCutoff {
-        /// The token's `iat`, rounded up to whole seconds.
+        /// The token's `iat` in whole seconds (rounded down: `999.5` is before `1000`).
         iat: u64,
         /// The cutoff.
         cutoff: u64,
@@ -387,8 +387,13 @@ pub enum JwkError {
     /// `key_ops` repeats a value, allows neither `sign` nor `verify`, or contradicts `use`
     /// (RFC 7517 §4.3).
     KeyOps,
+    /// A member has the wrong JSON type: `kty`, `k`, `kid`, `alg` and `use` are strings,
+    /// `key_ops` an array of strings, `keys` an array of objects (RFC 7517 §4, §5).
+    MemberType,
     /// A JWK Set has no `keys` array, or no key in it is an HMAC key for this algorithm.
     NoUsableKey,
+    /// The JWK needs more room than the 1 KiB this crate gives escaped strings in a key.
+    TooLarge,
 }
 
 impl fmt::Display for JwkError {
@@ -401,7 +406,9 @@ impl fmt::Display for JwkError {
             JwkError::KeyOps => {
                 "key_ops repeat a value, permit neither sign nor verify, or contradict use"
             }
+            JwkError::MemberType => "a member has the wrong JSON type",
             JwkError::NoUsableKey => "no HMAC key for this algorithm in the set",
+            JwkError::TooLarge => "escaped strings need more than 1 KiB",
         })
     }
 }

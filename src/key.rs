@@ -3,7 +3,7 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use hmac::{KeyInit, Mac};
+use hmac::Mac;
 
 use crate::Error;
 use crate::alg::{Algorithm, MAX_TAG_LEN, sealed::Sealed};
@@ -14,7 +14,7 @@ use crate::bytes::copy_prefix;
 pub const MAX_ENCODED_KEY_LEN: usize = 256;
 
 /// Overwrites a buffer that held secret bytes, in a way the optimizer may not remove.
-fn wipe(buf: &mut [u8]) {
+pub(crate) fn wipe(buf: &mut [u8]) {
     #[cfg(feature = "zeroize")]
     zeroize::Zeroize::zeroize(buf);
     #[cfg(not(feature = "zeroize"))]
@@ -47,7 +47,24 @@ pub const MAX_KID_LEN: usize = 64;
 pub struct HmacKey<A: Algorithm> {
     mac: <A as Sealed>::Mac,
     kid: KeyId,
+    /// A digest of the issuer this key may speak for, if it is bound to one.
+    issuer: Option<[u8; 16]>,
+    ops: KeyOps,
     alg: PhantomData<A>,
+}
+
+/// What a key may be used for (RFC 7517 §4.3 `key_ops`): both, unless a JWK says otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct KeyOps {
+    pub(crate) sign: bool,
+    pub(crate) verify: bool,
+}
+
+impl KeyOps {
+    pub(crate) const ALL: KeyOps = KeyOps {
+        sign: true,
+        verify: true,
+    };
 }
 
 impl<A: Algorithm> HmacKey<A> {
@@ -82,9 +99,33 @@ impl<A: Algorithm> HmacKey<A> {
     /// [`Error::Base64`] unless `encoded` is canonical unpadded base64url;
     /// [`Error::KeyTooLong`] beyond [`MAX_ENCODED_KEY_LEN`] decoded bytes; otherwise as [`new`](Self::new).
     pub fn from_base64url(encoded: &str) -> Result<Self, Error> {
-        use base64ct::{Base64UrlUnpadded, Encoding};
+        Self::decode_secret::<base64ct::Base64UrlUnpadded>(encoded)
+    }
+
+    /// Makes a key from standard, padded base64 (RFC 4648 §4): what `openssl rand -base64 32`
+    /// prints, without its trailing newline.
+    ///
+    /// Decoded in constant time into a stack buffer that is wiped afterwards, like
+    /// [`from_base64url`](Self::from_base64url).
+    ///
+    /// ```
+    /// use microjwt::{Error, HmacKey, Hs256};
+    /// let key = HmacKey::<Hs256>::from_base64("hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG+Onbc6mxCcYg=")?;
+    /// // The same secret, unpadded or in the URL-safe alphabet, is not standard base64:
+    /// assert_eq!(HmacKey::<Hs256>::from_base64("hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg").unwrap_err(), Error::Base64);
+    /// # Ok::<(), Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Base64`] unless `encoded` is canonical padded standard base64 (a trailing newline
+    /// is an error too); otherwise as [`from_base64url`](Self::from_base64url).
+    pub fn from_base64(encoded: &str) -> Result<Self, Error> {
+        Self::decode_secret::<base64ct::Base64>(encoded)
+    }
+
+    fn decode_secret<E: base64ct::Encoding>(encoded: &str) -> Result<Self, Error> {
         let mut buf = [0u8; MAX_ENCODED_KEY_LEN];
-        let result = match Base64UrlUnpadded::decode(encoded, &mut buf) {
+        let result = match E::decode(encoded, &mut buf) {
             Ok(secret) => Self::new(secret),
             Err(base64ct::Error::InvalidLength) if encoded.len() / 4 * 3 > MAX_ENCODED_KEY_LEN => {
                 Err(Error::KeyTooLong {
@@ -102,14 +143,11 @@ impl<A: Algorithm> HmacKey<A> {
     /// Only for test vectors (RFC 4231 uses a 4-byte key) and legacy systems you cannot change:
     /// a short secret can be brute-forced offline from a single token.
     pub fn danger_from_short_secret(secret: &[u8]) -> Self {
-        // HMAC accepts keys of any length (longer ones are hashed first), so this cannot fail.
-        let mac = match <<A as Sealed>::Mac as KeyInit>::new_from_slice(secret) {
-            Ok(mac) => mac,
-            Err(_) => <<A as Sealed>::Mac as KeyInit>::new(&Default::default()),
-        };
         Self {
-            mac,
+            mac: A::keyed_mac(secret),
             kid: KeyId::EMPTY,
+            issuer: None,
+            ops: KeyOps::ALL,
             alg: PhantomData,
         }
     }
@@ -127,6 +165,71 @@ impl<A: Algorithm> HmacKey<A> {
     /// The key id, if one was attached.
     pub fn kid(&self) -> Option<&str> {
         self.kid.as_str()
+    }
+
+    /// Binds the key to the one issuer it may speak for: a token it verifies must carry exactly
+    /// this `iss`, or [`verify`](crate::verify) fails with [`Error::KeyIssuerMismatch`] (checked
+    /// after the MAC, with the other claims). In a [`KeySet`](crate::KeySet) holding the keys of
+    /// several tenants, this stops one tenant's key from signing tokens that claim to come from
+    /// another (RFC 8725 §3.8).
+    ///
+    /// The key keeps a 128-bit digest of `issuer` (by the key's own hash), not the string, so
+    /// keys stay small and fixed-size.
+    ///
+    /// ```
+    /// use microjwt::{Error, HmacKey, Hs256, KeySet, Validation};
+    /// #[derive(serde::Serialize)]
+    /// struct Claims<'a> { iss: &'a str, exp: u64 }
+    ///
+    /// let tenant_a = HmacKey::<Hs256>::new(&[1; 32])?.with_kid("a")?.with_issuer("https://a.example");
+    /// let mut buf = [0u8; 160];
+    /// // Tenant A's key signs a token claiming to come from tenant B:
+    /// let forged = microjwt::sign(&tenant_a, &Claims { iss: "https://b.example", exp: 9 }, &mut buf)?;
+    ///
+    /// let mut keys = KeySet::<Hs256, 2>::new();
+    /// keys.insert(tenant_a)?;
+    /// let mut scratch = [0u8; 160];
+    /// let v = Validation::new(1).issuer("https://b.example");
+    /// let err = microjwt::verify::<()>(&keys, forged, &v, &mut scratch).unwrap_err();
+    /// assert_eq!(err, Error::KeyIssuerMismatch);
+    /// # Ok::<(), Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_issuer(mut self, issuer: &str) -> Self {
+        self.issuer = Some(A::digest128(issuer.as_bytes()));
+        self
+    }
+
+    /// Whether the key was bound to an issuer with [`with_issuer`](Self::with_issuer).
+    pub fn is_bound_to_issuer(&self) -> bool {
+        self.issuer.is_some()
+    }
+
+    /// Whether a token with this `iss` may have been made with this key.
+    pub(crate) fn speaks_for(&self, iss: Option<&str>) -> bool {
+        match (self.issuer, iss) {
+            (None, _) => true,
+            (Some(bound), Some(iss)) => A::digest128(iss.as_bytes()) == bound,
+            (Some(_), None) => false,
+        }
+    }
+
+    pub(crate) const fn ops(&self) -> KeyOps {
+        self.ops
+    }
+
+    pub(crate) fn with_ops(mut self, ops: KeyOps) -> Self {
+        self.ops = ops;
+        self
+    }
+
+    /// The key, if its `key_ops` allow `verify`.
+    pub(crate) fn for_verifying(&self) -> Result<&Self, Error> {
+        if self.ops.verify {
+            Ok(self)
+        } else {
+            Err(Error::KeyOperationNotPermitted)
+        }
     }
 
     /// Computes the full-length HMAC of `message`.
@@ -176,6 +279,8 @@ impl<A: Algorithm> Clone for HmacKey<A> {
         Self {
             mac: self.mac.clone(),
             kid: self.kid,
+            issuer: self.issuer,
+            ops: self.ops,
             alg: PhantomData,
         }
     }
@@ -183,10 +288,15 @@ impl<A: Algorithm> Clone for HmacKey<A> {
 
 impl<A: Algorithm> fmt::Debug for HmacKey<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HmacKey")
-            .field("alg", &A::NAME)
-            .field("kid", &self.kid())
-            .finish_non_exhaustive()
+        let mut s = f.debug_struct("HmacKey");
+        s.field("alg", &A::NAME).field("kid", &self.kid());
+        if self.issuer.is_some() {
+            s.field("bound_to_issuer", &true);
+        }
+        if self.ops != KeyOps::ALL {
+            s.field("ops", &self.ops);
+        }
+        s.finish_non_exhaustive()
     }
 }
 

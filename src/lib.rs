@@ -12,6 +12,7 @@ mod error;
 mod alg;
 mod key;
 mod keyset;
+mod jwk;
 mod bytes;
 mod base64url;
 mod json;

@@ -122,6 +122,13 @@ pub fn verify_owned<T: DeserializeOwned>(
     token: &str,
     validation: &Validation<'_>,
 ) -> Result<OwnedClaims<T>, Error> {
+    // The length cap first: nothing proportional to an unchecked length is allocated.
+    if token.len() > validation.max_len() {
+        return Err(Error::TokenTooLarge {
+            len: token.len(),
+            max: validation.max_len(),
+        });
+    }
     let mut scratch = vec![0u8; scratch_len(token.len())];
     let claims = crate::verify::<T>(keys, token, validation, &mut scratch)?;
     let registered = *claims.registered();

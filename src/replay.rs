@@ -65,9 +65,15 @@ impl<A: Algorithm, const N: usize> ReplayGuard<A, N> {
     /// Records the token with these (verified) claims as used, or rejects it if it was used
     /// before. Expired entries are evicted first.
     ///
+    /// A token that is already expired at `validation`'s time and leeway is refused, never
+    /// recorded: it would be forgotten at once, and a second presentation would look new. So a
+    /// `jti` is never accepted twice, even if the verify that let the token through was laxer
+    /// (`danger_skip_time_checks`, or more leeway) than the `validation` given here.
+    ///
     /// # Errors
     /// [`Error::MissingClaim`] when the token has no `jti` or no `exp`; [`Error::TimeUnknown`]
-    /// when the validation has no clock (nothing could ever be evicted); [`Error::Replayed`]
+    /// when the validation has no clock (nothing could ever be evicted); [`Error::Expired`] when
+    /// `now >= exp + leeway` by `validation`; [`Error::Replayed`]
     /// when the `jti` was recorded and has not expired; [`Error::ReplayCacheFull`] when every
     /// entry belongs to a live token.
     pub fn record(
@@ -78,6 +84,16 @@ impl<A: Algorithm, const N: usize> ReplayGuard<A, N> {
         let jti = claims.jti().ok_or(Error::MissingClaim(Claim::Jti))?;
         let exp = claims.exp().ok_or(Error::MissingClaim(Claim::Exp))?;
         let now = validation.now().ok_or(Error::TimeUnknown)?;
+        let dead_at = exp.ceil_secs().saturating_add(validation.leeway_secs());
+        // A token already dead by this guard's clock and leeway would be forgotten at once and
+        // could then be accepted again: refuse it instead (it was accepted by a laxer verify:
+        // `danger_skip_time_checks`, or more leeway than given here).
+        if dead_at <= now {
+            return Err(Error::Expired {
+                exp: exp.ceil_secs(),
+                now,
+            });
+        }
         for slot in &mut self.entries {
             if slot.is_some_and(|entry| entry.dead_at <= now) {
                 *slot = None;
@@ -97,7 +113,6 @@ impl<A: Algorithm, const N: usize> ReplayGuard<A, N> {
             .iter_mut()
             .find(|slot| slot.is_none())
             .ok_or(Error::ReplayCacheFull)?;
-        let dead_at = exp.ceil_secs().saturating_add(validation.leeway_secs());
         *slot = Some(Entry {
             jti_digest,
             dead_at,

@@ -27,7 +27,8 @@ use crate::{Error, base64url};
 /// ```
 ///
 /// # Errors
-/// [`Error::BufferTooSmall`] when `buf` cannot hold the token: the buffer's contents are then
+/// [`Error::KeyOperationNotPermitted`] when the key came from a JWK whose `key_ops` exclude
+/// `sign`. [`Error::BufferTooSmall`] when `buf` cannot hold the token: the buffer's contents are then
 /// unspecified, and no truncated token is ever returned. [`Error::Unserializable`] when `claims`
 /// is not a JSON object or holds a value JSON cannot represent (NaN, infinity, a non-string map
 /// key).
@@ -63,6 +64,9 @@ pub fn sign_with_header<'b, A: Algorithm, T: Serialize + ?Sized>(
     claims: &T,
     buf: &'b mut [u8],
 ) -> Result<&'b str, Error> {
+    if !key.ops().sign {
+        return Err(Error::KeyOperationNotPermitted);
+    }
     let header = header_json(key, header);
     let result = write_token(key, &header, claims, buf);
     match result {

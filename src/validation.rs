@@ -210,17 +210,27 @@ impl<'v> Validation<'v> {
         self.typ
     }
 
-    /// Applies every check to the registered claims of an authenticated token.
-    pub(crate) fn check(&self, claims: &RegisteredClaims<'_>) -> Result<(), Error> {
+    /// Applies every check to the registered claims of an authenticated token;
+    /// `key_speaks_for_issuer` says whether the key that verified it may speak for its `iss`.
+    pub(crate) fn check(
+        &self,
+        claims: &RegisteredClaims<'_>,
+        key_speaks_for_issuer: bool,
+    ) -> Result<(), Error> {
         self.check_present(claims)?;
         self.check_time(claims)?;
+        // iat < cutoff, exactly: a fractional iat such as 999.5 is before a cutoff of 1000, so
+        // its whole seconds (rounded down) decide.
         if let (Some(cutoff), Some(iat)) = (self.issued_after, claims.iat)
-            && iat.ceil_secs() < cutoff
+            && iat.secs() < cutoff
         {
             return Err(Error::IssuedBeforeCutoff {
-                iat: iat.ceil_secs(),
+                iat: iat.secs(),
                 cutoff,
             });
+        }
+        if !key_speaks_for_issuer {
+            return Err(Error::KeyIssuerMismatch);
         }
         if self.issuer.is_some() && claims.iss != self.issuer {
             return Err(Error::IssuerMismatch);

@@ -46,8 +46,9 @@ use crate::{Error, Validation, base64url};
 pub const fn scratch_len(token_len: usize) -> usize {
     // Decoded header + payload, then at most as much again for unescaped strings (each string
     // is unescaped once, plus the `aud` array a second time when the caller's type reads it too).
-    let decoded = token_len / 4 * 3 + 2;
-    decoded * 3
+    // Saturating: on a 32-bit target a token above ~1.4 GB would otherwise overflow.
+    let decoded = (token_len / 4).saturating_mul(3).saturating_add(2);
+    decoded.saturating_mul(3)
 }
 
 /// Where the key to check a token comes from: one [`HmacKey`] or a [`KeySet`](crate::KeySet).
@@ -183,7 +184,7 @@ pub fn verify_jws<'s>(
     validation: &Validation<'_>,
     scratch: &'s mut [u8],
 ) -> Result<Jws<'s>, Error> {
-    let (header, payload, _) =
+    let (header, payload, ..) =
         authenticate(keys, token, validation, scratch).map_err(|e| with_scratch_len(e, token))?;
     Ok(Jws { header, payload })
 }
@@ -194,9 +195,9 @@ fn run<'s, K: VerifyingKeys, T: Deserialize<'s>>(
     validation: &Validation<'_>,
     scratch: &'s mut [u8],
 ) -> Result<Claims<'s, T>, Error> {
-    let (header, payload, arena) = authenticate(keys, token, validation, scratch)?;
+    let (header, payload, arena, key) = authenticate(keys, token, validation, scratch)?;
     let payload = core::str::from_utf8(payload).map_err(|_| Error::Json)?;
-    let (registered, custom) = claims::read(payload, arena, validation)?;
+    let (registered, custom) = claims::read(payload, arena, validation, key)?;
     Ok(Claims {
         header,
         registered,
@@ -205,25 +206,29 @@ fn run<'s, K: VerifyingKeys, T: Deserialize<'s>>(
 }
 
 /// The stages every JWS goes through: split, signature, header, payload decode. Returns the
-/// checked header, the decoded payload and the unused rest of `scratch`.
-fn authenticate<'s, K: VerifyingKeys>(
-    keys: &K,
+/// checked header, the decoded payload, the unused rest of `scratch` and the key that verified.
+#[allow(clippy::type_complexity)] // replaced by the typed chain of stage values
+fn authenticate<'s, 'k, K: VerifyingKeys>(
+    keys: &'k K,
     token: &str,
     validation: &Validation<'_>,
     scratch: &'s mut [u8],
-) -> Result<(Header<'s>, &'s [u8], &'s mut [u8]), Error> {
+) -> Result<(Header<'s>, &'s [u8], &'s mut [u8], &'k HmacKey<K::Alg>), Error> {
     let token = UntrustedToken::parse(token, validation.max_len())?;
-    let (header, arena) = if K::SELECTS_BY_KID {
+    let (header, arena, key) = if K::SELECTS_BY_KID {
         let (header, arena) = header::read(token.header_b64(), scratch)?;
-        signature::check(keys.key_for(header.header.kid)?, &token)?;
-        (header, arena)
+        let key = keys.key_for(header.header.kid)?.for_verifying()?;
+        signature::check(key, &token)?;
+        (header, arena, key)
     } else {
-        signature::check(keys.key_for(None)?, &token)?;
-        header::read(token.header_b64(), scratch)?
+        let key = keys.key_for(None)?.for_verifying()?;
+        signature::check(key, &token)?;
+        let (header, arena) = header::read(token.header_b64(), scratch)?;
+        (header, arena, key)
     };
     let header = header::check::<K::Alg>(header, validation)?;
     let (payload, arena) = payload::decode(token.payload_b64(), arena)?;
-    Ok((header, payload, arena))
+    Ok((header, payload, arena, key))
 }
 
 /// Decodes one base64url segment into the front of `scratch`, returning the bytes and the rest
@@ -240,4 +245,16 @@ fn decode_segment<'s>(b64: &str, scratch: &'s mut [u8]) -> Result<(&'s [u8], &'s
 fn decode_text<'s>(b64: &str, scratch: &'s mut [u8]) -> Result<(&'s str, &'s mut [u8]), Error> {
     let (bytes, rest) = decode_segment(b64, scratch)?;
     Ok((core::str::from_utf8(bytes).map_err(|_| Error::Json)?, rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scratch_len;
+
+    #[test]
+    fn scratch_len_saturates_instead_of_overflowing() {
+        assert_eq!(scratch_len(usize::MAX), usize::MAX);
+        assert_eq!(scratch_len(usize::MAX / 2), usize::MAX);
+        assert!(scratch_len(1000) >= 1000 / 4 * 3);
+    }
 }

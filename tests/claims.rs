@@ -292,8 +292,11 @@ fn issued_after_epoch_logs_everyone_out() {
     );
     assert_eq!(
         check(&token(r#"{"exp":2000,"iat":99.5}"#), &v),
-        Ok(()),
-        "99.5 rounds up to 100: not before"
+        Err(Error::IssuedBeforeCutoff {
+            iat: 99,
+            cutoff: 100
+        }),
+        "99.5 is before 100"
     );
     assert_eq!(
         check(&token(r#"{"exp":2000}"#), &v),
@@ -527,5 +530,100 @@ fn registered_claims_reach_option_newtype_and_enum_fields() {
             aud: Some("api"),
             nbf: None
         }
+    );
+}
+
+/// Security fix: `iat` was rounded up before the cutoff comparison, so a token issued at 999.5 or
+/// 999.000000001 passed `issued_after(1000)`.
+#[test]
+fn issued_after_compares_a_fractional_iat_exactly() {
+    let v = Validation::new(5000).issued_after(1000);
+    for iat in ["999.5", "999.000000001", "999.0000000001", "9.995e2", "999"] {
+        assert_eq!(
+            check(&token(&format!(r#"{{"exp":9000,"iat":{iat}}}"#)), &v),
+            Err(Error::IssuedBeforeCutoff {
+                iat: 999,
+                cutoff: 1000
+            }),
+            "{iat}"
+        );
+    }
+    for iat in ["1000", "1000.0", "1e3", "1000.000000001", "1000.5"] {
+        assert_eq!(
+            check(&token(&format!(r#"{{"exp":9000,"iat":{iat}}}"#)), &v),
+            Ok(()),
+            "{iat}"
+        );
+    }
+}
+
+/// Security fix (RFC 8725 §3.8): a key bound to an issuer verifies only tokens of that issuer,
+/// so one tenant's key in a shared `KeySet` cannot speak for another tenant.
+#[test]
+fn keys_bound_to_an_issuer_verify_only_its_tokens() {
+    let tenant = |secret: u8, kid: &str, iss: &str| {
+        HmacKey::<Hs256>::new(&[secret; 32])
+            .unwrap()
+            .with_kid(kid)
+            .unwrap()
+            .with_issuer(iss)
+    };
+    let (a, b) = (
+        tenant(1, "a", "https://a.example"),
+        tenant(2, "b", "https://b.example"),
+    );
+    assert!(a.is_bound_to_issuer());
+    let mut keys = KeySet::<Hs256, 2>::new();
+    keys.insert(a.clone()).unwrap();
+    keys.insert(b).unwrap();
+    let header = r#"{"alg":"HS256","kid":"a"}"#;
+    let run = |payload: &str, v: &Validation<'_>| {
+        let mut scratch = [0u8; 512];
+        microjwt::verify::<()>(&keys, &token_with(&a, header, payload), v, &mut scratch).map(|_| ())
+    };
+    let any = Validation::new(10);
+    assert_eq!(run(r#"{"exp":99,"iss":"https://a.example"}"#, &any), Ok(()));
+    assert_eq!(
+        run(r#"{"exp":99,"iss":"https://a.exampl\u0065"}"#, &any),
+        Ok(()),
+        "compared unescaped"
+    );
+    let expecting_b = Validation::new(10).issuer("https://b.example");
+    for (forged, with_expected_issuer) in [
+        (
+            r#"{"exp":99,"iss":"https://b.example"}"#,
+            Error::KeyIssuerMismatch,
+        ),
+        (
+            r#"{"exp":99,"iss":"https://a.example/"}"#,
+            Error::KeyIssuerMismatch,
+        ),
+        (r#"{"exp":99}"#, Error::MissingClaim(Claim::Iss)),
+    ] {
+        assert_eq!(run(forged, &any), Err(Error::KeyIssuerMismatch), "{forged}");
+        assert_eq!(
+            run(forged, &expecting_b),
+            Err(with_expected_issuer),
+            "{forged}"
+        );
+    }
+    // Checked after the MAC, like every claim: a forged MAC is still just that.
+    let mut scratch = [0u8; 512];
+    let other = HmacKey::<Hs256>::new(&[9; 32]).unwrap();
+    let bad_mac = token_with(&other, header, r#"{"exp":99,"iss":"https://b.example"}"#);
+    assert_eq!(
+        microjwt::verify::<()>(&keys, &bad_mac, &any, &mut scratch).map(|_| ()),
+        Err(Error::InvalidSignature)
+    );
+    // A single bound key works the same.
+    let single = |payload: &str| {
+        let mut scratch = [0u8; 512];
+        let t = token_with(&a, r#"{"alg":"HS256"}"#, payload);
+        microjwt::verify::<()>(&a, &t, &any, &mut scratch).map(|_| ())
+    };
+    assert_eq!(single(r#"{"exp":99,"iss":"https://a.example"}"#), Ok(()));
+    assert_eq!(
+        single(r#"{"exp":99,"iss":"x"}"#),
+        Err(Error::KeyIssuerMismatch)
     );
 }

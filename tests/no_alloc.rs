@@ -5,6 +5,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::fmt::Write as _;
 
 use microjwt::{HeaderOptions, HmacKey, Hs256, Hs384, Hs512, KeySet, ReplayGuard, Validation};
 use serde::{Deserialize, Serialize};
@@ -13,11 +14,13 @@ struct Counting;
 
 thread_local! {
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    static BYTES: Cell<usize> = const { Cell::new(0) };
 }
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        BYTES.with(|n| n.set(n.get() + layout.size()));
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -25,6 +28,7 @@ unsafe impl GlobalAlloc for Counting {
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        BYTES.with(|n| n.set(n.get() + new_size));
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -37,6 +41,14 @@ fn allocations(f: impl FnOnce()) -> usize {
     let before = ALLOCATIONS.with(Cell::get);
     f();
     ALLOCATIONS.with(Cell::get) - before
+}
+
+/// Runs `f` and returns how many bytes it allocated on this thread.
+#[cfg(feature = "std")]
+fn bytes_allocated(f: impl FnOnce()) -> usize {
+    let before = BYTES.with(Cell::get);
+    f();
+    BYTES.with(Cell::get) - before
 }
 
 #[derive(Serialize, Deserialize, Debug, PartialEq)]
@@ -129,9 +141,75 @@ fn key_set_replay_guard_and_rejections_allocate_nothing() {
         assert!(microjwt::verify::<()>(&key, &token, &expired, &mut scratch).is_err());
         let mut tiny = [0u8; 4];
         assert!(microjwt::sign(&key, &SESSION, &mut tiny).is_err());
-        let _ = format_args!("{}", microjwt::Error::Replayed);
+        // Formatting an error (for a log line) needs no heap either.
+        let mut line = Line::default();
+        write!(line, "{}", microjwt::Error::Replayed).unwrap();
+        assert_eq!(line.text(), "token already used");
     });
     assert_eq!(count, 0);
+}
+
+#[test]
+fn keys_load_from_jwk_jwks_and_base64_without_the_heap() {
+    let jwk = r#"{"kty":"oct","kid":"a","alg":"HS256","use":"sig","key_ops":["sign","verify"],
+                  "k":"hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg"}"#;
+    let jwks = r#"{"keys":[{"kty":"oct","kid":"a","k":"hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg"},
+                           {"kty":"EC","kid":"e","crv":"P-256"}]}"#;
+    let count = allocations(|| {
+        assert_eq!(HmacKey::<Hs256>::from_jwk(jwk).unwrap().kid(), Some("a"));
+        assert_eq!(KeySet::<Hs256, 2>::from_jwks(jwks).unwrap().len(), 1);
+        assert!(
+            HmacKey::<Hs256>::from_base64("hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG+Onbc6mxCcYg=").is_ok()
+        );
+        assert!(HmacKey::<Hs256>::from_jwk("{").is_err());
+    });
+    assert_eq!(count, 0);
+}
+
+/// A fixed-size `fmt::Write` target, as firmware would log into.
+#[derive(Default)]
+struct Line {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl Line {
+    fn text(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap()
+    }
+}
+
+impl std::fmt::Write for Line {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(std::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Security fix: `verify_owned` allocated about 2.25× the token's length before checking
+/// `max_token_len`, so a 400 MB token could exhaust memory only to be rejected.
+#[cfg(feature = "std")]
+#[test]
+fn verify_owned_checks_the_length_cap_before_allocating() {
+    let key = HmacKey::<Hs256>::new(&[7; 32]).unwrap();
+    let huge = "A".repeat(16 << 20);
+    let mut result = None;
+    let bytes = bytes_allocated(|| {
+        result = Some(microjwt::verify_owned::<()>(&key, &huge, &Validation::new(0)).map(|_| ()));
+    });
+    assert_eq!(
+        result,
+        Some(Err(microjwt::Error::TokenTooLarge {
+            len: 16 << 20,
+            max: microjwt::DEFAULT_MAX_TOKEN_LEN
+        }))
+    );
+    assert_eq!(bytes, 0, "nothing allocated for a token over the cap");
 }
 
 #[test]

@@ -159,3 +159,40 @@ fn memory_is_32_bytes_per_entry() {
     assert_eq!(size_of::<ReplayGuard<Hs256, 1>>(), 32);
     assert_eq!(size_of::<ReplayGuard<Hs256, 64>>(), 64 * 32);
 }
+
+/// Security fix: a token already expired when it reaches `record` (accepted by a verify with
+/// `danger_skip_time_checks`, or with more leeway than `record` is given) was recorded with a
+/// lifetime already over, forgotten at once, and accepted again. It is refused instead.
+#[test]
+fn an_expired_token_is_refused_never_forgotten() {
+    let mut guard = ReplayGuard::<Hs256, 4>::new();
+    let payload = r#"{"jti":"once","exp":100}"#;
+    let skip = Validation::new(500).danger_skip_time_checks();
+    for _ in 0..3 {
+        assert_eq!(
+            use_token(&mut guard, payload, &skip),
+            Err(Error::Expired { exp: 100, now: 500 })
+        );
+    }
+    assert!(guard.is_empty());
+    // Verified with 60 s of leeway, recorded with none: at 130 the token still verifies but is
+    // dead by the guard's rule, so it is refused every time rather than accepted twice.
+    let lax = Validation::new(130).leeway(60);
+    let strict = Validation::new(130);
+    for _ in 0..2 {
+        let mut scratch = [0u8; 512];
+        let claims = microjwt::verify::<()>(&key(), &token(payload), &lax, &mut scratch).unwrap();
+        assert_eq!(
+            guard.record(claims.registered(), &strict),
+            Err(Error::Expired { exp: 100, now: 130 })
+        );
+    }
+    // The same pair of validations, used consistently, accepts the token once.
+    let mut scratch = [0u8; 512];
+    let claims = microjwt::verify::<()>(&key(), &token(payload), &lax, &mut scratch).unwrap();
+    assert_eq!(guard.record(claims.registered(), &lax), Ok(()));
+    assert_eq!(
+        guard.record(claims.registered(), &lax),
+        Err(Error::Replayed)
+    );
+}

@@ -41,7 +41,7 @@ impl<'de> RawStr<'de> {
         }
     }
 
-    fn eq_raw(&self, other: &RawStr<'_>) -> bool {
+    pub(crate) fn eq_raw(&self, other: &RawStr<'_>) -> bool {
         if self.escaped || other.escaped {
             Unescaped::new(self.raw).eq(Unescaped::new(other.raw))
         } else {
@@ -227,6 +227,50 @@ impl<'de> Reader<'de> {
             (Some(_), true) => Ok(true),
             _ => Err(Error::Json),
         }
+    }
+
+    /// Reads an object, handing each member's name to `member`, which must consume the value.
+    /// Names are checked for duplicates like everywhere else.
+    pub(crate) fn object(
+        &mut self,
+        mut member: impl FnMut(&mut Self, RawStr<'de>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let mut names = Names::<16>::new(self.position());
+        self.expect(b'{')?;
+        self.enter()?;
+        let mut first = true;
+        while let Some(name) = self.next_name(&mut names, first)? {
+            first = false;
+            member(self, name)?;
+        }
+        self.leave();
+        self.expect(b'}')
+    }
+
+    /// Reads an array, calling `element` once per element, which must consume it.
+    pub(crate) fn array(
+        &mut self,
+        mut element: impl FnMut(&mut Self) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        self.expect(b'[')?;
+        self.enter()?;
+        let mut first = true;
+        while self.next_element(first)? {
+            first = false;
+            element(self)?;
+        }
+        self.leave();
+        self.expect(b']')
+    }
+
+    /// Reads a string value and returns its unescaped text, or `None` (consuming nothing) when
+    /// the next value is not a string.
+    pub(crate) fn string_value(&mut self) -> Result<Option<&'de str>, Error> {
+        if self.peek() != Some(b'"') {
+            return Ok(None);
+        }
+        let raw = self.string()?;
+        self.unescape(raw).map(Some)
     }
 
     /// Reads a string literal (the cursor must be at its opening quote, after whitespace).

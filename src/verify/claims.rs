@@ -9,16 +9,19 @@
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, Visitor};
 
+use crate::alg::Algorithm;
 use crate::claims::{AUDIENCE_SEPARATOR, Audience, NumericDate, RegisteredClaims};
 use crate::json::{DeError, Names, RawStr, Reader, Scalar};
+use crate::key::HmacKey;
 use crate::{Claim, Error, Validation};
 
 /// Reads the payload `text`: registered claims into [`RegisteredClaims`] (validated), the whole
 /// object into `T`.
-pub(crate) fn read<'s, T: Deserialize<'s>>(
+pub(crate) fn read<'s, T: Deserialize<'s>, A: Algorithm>(
     text: &'s str,
     arena: &'s mut [u8],
     validation: &Validation<'_>,
+    key: &HmacKey<A>,
 ) -> Result<(RegisteredClaims<'s>, T), Error> {
     let mut reader = Reader::new(text, arena);
     if reader.peek() != Some(b'{') {
@@ -30,6 +33,7 @@ pub(crate) fn read<'s, T: Deserialize<'s>>(
         first: true,
         checked: false,
         validation,
+        key,
     };
     let custom = T::deserialize(TopLevel {
         reader: &mut reader,
@@ -55,23 +59,25 @@ fn not_an_object(text: &str) -> Error {
 }
 
 /// What the top-level walk has found so far; outlives the `MapAccess` given to `T`.
-struct State<'s, 'v> {
+struct State<'s, 'v, A: Algorithm> {
     registered: RegisteredClaims<'s>,
     names: Names,
     first: bool,
     /// The object ended and the validation passed.
     checked: bool,
     validation: &'v Validation<'v>,
+    /// The key that verified the MAC, for its issuer binding.
+    key: &'v HmacKey<A>,
 }
 
 /// The payload as a `Deserializer`: only object-shaped types fit, plus `()` and `IgnoredAny`
 /// for callers that want the registered claims alone.
-struct TopLevel<'a, 's, 'v> {
+struct TopLevel<'a, 's, 'v, A: Algorithm> {
     reader: &'a mut Reader<'s>,
-    state: &'a mut State<'s, 'v>,
+    state: &'a mut State<'s, 'v, A>,
 }
 
-impl<'s> TopLevel<'_, 's, '_> {
+impl<'s, A: Algorithm> TopLevel<'_, 's, '_, A> {
     fn visit_members<V: Visitor<'s>>(self, visitor: V) -> Result<V::Value, DeError> {
         self.reader.expect(b'{')?;
         self.reader.enter()?;
@@ -95,7 +101,7 @@ impl<'s> TopLevel<'_, 's, '_> {
     }
 }
 
-impl<'s> de::Deserializer<'s> for TopLevel<'_, 's, '_> {
+impl<'s, A: Algorithm> de::Deserializer<'s> for TopLevel<'_, 's, '_, A> {
     type Error = DeError;
 
     fn deserialize_any<V: Visitor<'s>>(self, visitor: V) -> Result<V::Value, DeError> {
@@ -154,14 +160,14 @@ impl<'s> Visitor<'s> for UnitVisitor {
 }
 
 /// The top-level members, with registered claims intercepted on the way to `T`.
-struct ClaimsMembers<'a, 's, 'v> {
+struct ClaimsMembers<'a, 's, 'v, A: Algorithm> {
     reader: &'a mut Reader<'s>,
-    state: &'a mut State<'s, 'v>,
+    state: &'a mut State<'s, 'v, A>,
     /// A registered claim's value already read, to hand to `T` as the member's value.
     pending: Option<Scalar<'s>>,
 }
 
-impl<'s> de::MapAccess<'s> for ClaimsMembers<'_, 's, '_> {
+impl<'s, A: Algorithm> de::MapAccess<'s> for ClaimsMembers<'_, 's, '_, A> {
     type Error = DeError;
 
     fn next_key_seed<K: DeserializeSeed<'s>>(
@@ -175,7 +181,11 @@ impl<'s> de::MapAccess<'s> for ClaimsMembers<'_, 's, '_> {
             .reader
             .next_name(&mut self.state.names, self.state.first)?
         else {
-            self.state.validation.check(&self.state.registered)?;
+            let registered = &self.state.registered;
+            let key_speaks_for_issuer = self.state.key.speaks_for(registered.iss);
+            self.state
+                .validation
+                .check(registered, key_speaks_for_issuer)?;
             self.state.checked = true;
             return Ok(None);
         };
@@ -195,7 +205,7 @@ impl<'s> de::MapAccess<'s> for ClaimsMembers<'_, 's, '_> {
     }
 }
 
-impl<'s> ClaimsMembers<'_, 's, '_> {
+impl<'s, A: Algorithm> ClaimsMembers<'_, 's, '_, A> {
     /// Reads the value of registered claim `claim` with the type RFC 7519 §4.1 gives it. A wrong
     /// type is [`Error::InvalidClaim`], never "absent" (the mistake behind CVE-2026-25537).
     ///
