@@ -36,10 +36,17 @@ impl KeyInfo {
         }
     }
 
-    /// Whether this is an `oct` key the library would load for `alg` (any `alg` member but
-    /// another algorithm's).
+    /// Whether a JWK Set member is one the library keeps for `alg`: an `oct` key, without
+    /// another algorithm's `alg`, for signatures (`use` absent or `sig`, `key_ops` absent or
+    /// naming `sign` or `verify`).
     pub fn usable_for(&self, alg: &str) -> bool {
-        self.kty.as_deref() == Some("oct") && self.alg.as_deref().is_none_or(|a| a == alg)
+        self.kty.as_deref() == Some("oct")
+            && self.alg.as_deref().is_none_or(|a| a == alg)
+            && self.usage.as_deref().is_none_or(|u| u == "sig")
+            && self
+                .key_ops
+                .as_ref()
+                .is_none_or(|ops| ops.iter().any(|o| o == "sign" || o == "verify"))
     }
 
     /// `Err` with a message when `key_ops` is present and lacks `op` (RFC 7517 §4.3).

@@ -191,6 +191,12 @@ impl Check<'_> {
         }
         match e {
             microjwt::Error::Malformed => failure.hints(hints::malformed(self.token)),
+            // The key chosen for this token may only sign: the key, not the token, is at fault.
+            microjwt::Error::KeyOperationNotPermitted => Failure {
+                class: Class::Usage,
+                ..failure
+                    .hint("the key that matches this token's kid has key_ops without \"verify\"")
+            },
             _ => failure,
         }
     }

@@ -490,6 +490,44 @@ fn jwk_members_are_honoured() {
     run(&["encode", "--jwk", &dir.file("t", "{")], None)
         .code(2)
         .stderr_has("--jwk: not JSON");
+    // RFC 7517 §4.3: key_ops and use must agree.
+    let both = dir.file(
+        "both.jwk",
+        json!({"kty": "oct", "k": k, "use": "sig", "key_ops": ["encrypt"]}).to_string(),
+    );
+    run(&["encode", "--jwk", &both], None)
+        .code(2)
+        .stderr_has("key_ops");
+    // A set may hold a key that only signs: a token naming it is refused (the key's fault: 2),
+    // the other keys verify as usual.
+    let set = dir.file(
+        "ops.jwks",
+        json!({"keys": [
+            {"kty": "oct", "kid": "signer", "k": k, "key_ops": ["sign"]},
+            {"kty": "oct", "kid": "checker", "k": base64url(&[6; 32])},
+        ]})
+        .to_string(),
+    );
+    let signed = encode(&["--jwk", &set, "--kid", "signer"]);
+    run(&["verify", "--jwk", &set, "--now", &n, &signed], None)
+        .code(2)
+        .stderr_has("the key's key_ops do not permit this operation")
+        .stderr_has("has key_ops without \"verify\"");
+    let checked = encode(&["--jwk", &set, "--kid", "checker"]);
+    run(&["verify", "--jwk", &set, "--now", &n, &checked], None).code(0);
+    let broken = dir.file(
+        "broken.jwks",
+        json!({"keys": [
+            {"kty": "oct", "kid": "fine", "k": k},
+            {"kty": "oct", "kid": "tiny", "k": base64url(&[6; 8])},
+        ]})
+        .to_string(),
+    );
+    run(&["verify", "--jwk", &broken, &checked], None)
+        .code(2)
+        .stderr_has(
+            "--jwk: key \"tiny\": the secret is 8 bytes, shorter than the 32 bytes HS256 requires",
+        );
     run(
         &[
             "encode",
