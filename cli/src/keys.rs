@@ -259,6 +259,40 @@ impl KeyInput {
     }
 }
 
+/// The old example's flags that took the secret itself on the command line (`--key`,
+/// `--key-hex`, `--key-b64`): found before clap parses, so that the answer explains what to do
+/// instead and the value is never echoed (clap would list them in usage lines if they were
+/// hidden arguments).
+pub fn inline_secret_flag(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<Failure> {
+    for arg in args {
+        let arg = arg.to_string_lossy();
+        if arg == "--" {
+            break;
+        }
+        let name = arg.split_once('=').map_or(&*arg, |(name, _)| name);
+        let encoding = match name {
+            "--key" => "raw",
+            "--key-hex" => "hex",
+            "--key-b64" | "--key-base64" => "base64",
+            "--key-b64url" | "--key-base64url" => "base64url",
+            _ => continue,
+        };
+        return Some(
+            Failure::usage(
+                "inline_secret",
+                format!(
+                    "{name}: secrets are not taken on the command line, where `ps` and shell history show them"
+                ),
+            )
+            .hint(format!(
+                "put it in a file or variable: --key-file PATH or --key-env NAME, with --key-encoding {encoding}"
+            ))
+            .hint("or make a new key: microjwt keygen --format jwk --out key.jwk, then --jwk key.jwk"),
+        );
+    }
+    None
+}
+
 fn encoding_description(encoding: KeyEncoding) -> &'static str {
     match encoding {
         KeyEncoding::Raw => "raw bytes",
@@ -444,6 +478,26 @@ fn read_env(name: &str) -> Result<Zeroizing<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_secrets_are_explained_not_echoed() {
+        let args = |list: &[&str]| {
+            list.iter()
+                .map(std::ffi::OsString::from)
+                .collect::<Vec<_>>()
+        };
+        let f = inline_secret_flag(args(&["microjwt", "verify", "--key-hex=SEKRIT", "t"])).unwrap();
+        assert_eq!(f.kind, "inline_secret");
+        assert!(
+            f.message.starts_with("--key-hex: secrets are not taken"),
+            "{}",
+            f.message
+        );
+        assert!(!f.human().contains("SEKRIT"));
+        assert!(inline_secret_flag(args(&["microjwt", "encode", "--key", "SEKRIT"])).is_some());
+        assert!(inline_secret_flag(args(&["microjwt", "verify", "--key-file", "k"])).is_none());
+        assert!(inline_secret_flag(args(&["microjwt", "encode", "--", "--key"])).is_none());
+    }
 
     #[test]
     fn trailing_newlines() {

@@ -25,6 +25,10 @@ use clap::{CommandFactory, Parser};
 use crate::cli::{Cli, Command};
 
 fn main() -> ExitCode {
+    if let Some(failure) = keys::inline_secret_flag(std::env::args_os().skip(1)) {
+        output::stderr(&failure.human());
+        return failure.exit_code();
+    }
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Encode(args) => encode::run(args),

@@ -313,6 +313,19 @@ fn secrets_are_never_printed() {
         assert_ne!(out.code, 0, "{out:#?}");
         out.never_shows(CANARY).never_shows(&CANARY[..12]);
     }
+    // The old example's inline flags are explained, not echoed.
+    for flag in ["--key", "--key-hex", "--key-b64"] {
+        run(&["verify", &format!("{flag}={CANARY}"), &token], None)
+            .code(2)
+            .stderr_has(&format!(
+                "{flag}: secrets are not taken on the command line"
+            ))
+            .stderr_has("--key-file PATH or --key-env NAME, with --key-encoding")
+            .never_shows(CANARY);
+        run(&["encode", flag, CANARY], None)
+            .code(2)
+            .never_shows(CANARY);
+    }
     // keygen prints its own fresh secret, on stdout only, and nothing of it on stderr.
     let out = run(
         &[
