@@ -3,11 +3,13 @@
 //! decides whether a key is valid.
 
 use serde_json::{Map, Value};
+use zeroize::Zeroizing;
 
 use crate::failure::{Failure, Result};
 
-/// One JWK's public members (never `k`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// One JWK's public members, and the member's JSON (which holds the secret: `Debug` leaves it
+/// out).
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct KeyInfo {
     pub kty: Option<String>,
     pub alg: Option<String>,
@@ -15,7 +17,19 @@ pub struct KeyInfo {
     pub usage: Option<String>,
     pub key_ops: Option<Vec<String>>,
     /// The member as written, for handing one key of a set to the library.
-    pub json: String,
+    pub json: Zeroizing<String>,
+}
+
+impl std::fmt::Debug for KeyInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyInfo")
+            .field("kty", &self.kty)
+            .field("alg", &self.alg)
+            .field("kid", &self.kid)
+            .field("use", &self.usage)
+            .field("key_ops", &self.key_ops)
+            .finish_non_exhaustive()
+    }
 }
 
 impl KeyInfo {
@@ -32,7 +46,7 @@ impl KeyInfo {
                     .map(str::to_owned)
                     .collect()
             }),
-            json: Value::Object(object.clone()).to_string(),
+            json: Zeroizing::new(Value::Object(object.clone()).to_string()),
         }
     }
 
@@ -47,6 +61,20 @@ impl KeyInfo {
                 .key_ops
                 .as_ref()
                 .is_none_or(|ops| ops.iter().any(|o| o == "sign" || o == "verify"))
+    }
+
+    /// `Err` with a message when the key names another algorithm than `alg`.
+    pub fn check_alg(&self, alg: &str) -> Result<()> {
+        match self.alg.as_deref() {
+            Some(own) if own != alg => Err(Failure::usage(
+                "jwk",
+                format!("--jwk: the key's \"alg\" is {own}, but --alg is {alg}"),
+            )
+            .hint(format!(
+                "drop --alg (the JWK's alg is the default) or pass --alg {own}"
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// `Err` with a message when `key_ops` is present and lacks `op` (RFC 7517 §4.3).
@@ -173,6 +201,14 @@ mod tests {
             refused.message
         );
         assert!(!info.json.is_empty());
+        assert!(!format!("{info:?}").contains("AAAA"), "{info:?}");
+        assert!(info.check_alg("HS384").is_ok());
+        assert!(
+            info.check_alg("HS256")
+                .unwrap_err()
+                .message
+                .contains("is HS384, but --alg is HS256")
+        );
 
         let set = Doc::parse(
             r#"{"keys":[{"kty":"oct","k":"AAAA","alg":"HS256","kid":"a"},

@@ -141,6 +141,7 @@ impl KeyInput {
             Material::Secret { text, encoding } => self.secret_key(text, *encoding),
             Material::Jwk { doc, .. } => {
                 let info = pick_signing_key(doc, A::NAME, kid)?;
+                info.check_alg(A::NAME)?;
                 info.allows("sign")?;
                 let key = libapi::key_from_jwk::<A>(&info.json)?;
                 if let (Some(wanted), Some(own)) = (kid, key.kid())
@@ -176,6 +177,7 @@ impl KeyInput {
                 if default_kid.is_some() {
                     return Err(kid_needs_set());
                 }
+                info.check_alg(A::NAME)?;
                 info.allows("verify")?;
                 Ok(Verifier::One(libapi::key_from_jwk::<A>(text)?))
             }

@@ -368,7 +368,8 @@ fn jwk_and_jwk_set() {
         None,
     )
     .code(2)
-    .stderr_has("--jwk");
+    .stderr_has("--jwk: the key's \"alg\" is HS384, but --alg is HS256")
+    .stderr_has("drop --alg (the JWK's alg is the default) or pass --alg HS384");
     run(&["encode", "--jwk", &jwk, "--kid", "other"], None)
         .code(2)
         .stderr_has("--kid \"other\" differs from the JWK's own \"kid\" \"k1\"");
