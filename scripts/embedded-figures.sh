@@ -301,7 +301,9 @@ run_probe() {
         return 1
     fi
     if [ "$format" = naive ]; then
-        awk '{ print "probe", $1, $2, ($3 == 0 ? "ok" : "error-" $3) } END { print "probe-done", NR }' \
+        # naive_fw::Error: 1 + Malformed, Base64, Signature, Json, Alg, Claims
+        awk 'BEGIN { split("malformed base64 bad-mac json alg claims", e) }
+            { print "probe", $1, $2, ($3 == 0 ? "ok" : e[$3]) } END { print "probe-done", NR }' \
             "$LOG/$name.raw" >"$LOG/$name.out"
     else
         cp "$LOG/$name.raw" "$LOG/$name.out"

@@ -314,7 +314,8 @@ def main(argv: list[str]) -> int:
     hostile(claims(extra=[("x", dup_deep)]), f"escaped duplicate at depth {depth}")
     hdr = '{"alg":"' + args.alg + '","typ":"JWT","\\u0074yp":"JWT"}'
     hostile(valid, "header duplicate typ, escaped", hdr)
-    hostile(valid, "header leading whitespace duplicate", ' {"alg":"none","alg":"' + args.alg + '"}')
+    hdr = ' {"alg":"none","alg":"' + args.alg + '"}'
+    hostile(valid, "header leading whitespace duplicate", hdr)
     hdr = "{" + ",".join(f'"{n}":{esc_val}' for n in collide) + f',"alg":"{args.alg}"}}'
     hostile(valid, "header with Bloom-colliding names", hdr)
 
@@ -351,8 +352,8 @@ def main(argv: list[str]) -> int:
     hostile(claims(extra=[(long_name[1:-1], "1")]), "member name of 800 \\u escapes")
     hostile(claims(extra=[(long_name[1:-1], "1"), (long_name[1:-1] + "\\u0078", "2")]),
             "two long escaped names, Bloom check")
-    hostile(claims(extra=[("x", "{" + ",".join(f'"\\u{0x4e00 + i:04x}":{esc_val}' for i in range(300)) + "}")]),
-            "300 escaped CJK names with escaped values")
+    cjk = "{" + ",".join(f'"\\u{0x4E00 + i:04x}":{esc_val}' for i in range(300)) + "}"
+    hostile(claims(extra=[("x", cjk)]), "300 escaped CJK names with escaped values")
     hostile(claims(extra=[("x", '"' + "a" * 9000 + '"')]), "9000-byte string")
     hostile(claims(extra=[("x", '"' + "\\u0041" * 1900 + '"')]), "ignored 1900 \\u escapes")
     hostile('"' + "a" * 5000, "unterminated string payload")

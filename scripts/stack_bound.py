@@ -11,23 +11,27 @@ Where the numbers come from:
 
 - Frame sizes: LLVM's own, from the image's `.stack_sizes` section (compile with
   `RUSTFLAGS="-Z emit-stack-sizes"` on nightly; the linker keeps the section). A function that
-  has no entry there (compiler_builtins' `memcpy`, `__aeabi_*`: precompiled, not LTO'd) or
-  whose body moves `sp` by more than its entry says (the machine outliner's
-  `str lr, [sp, #-8]!` around a call, inline asm) gets the sum of every `sp` decrement in its
-  body instead (push, vpush, stmdb/str with writeback, sub sp): an upper bound, since code
-  generators pair every decrement with an increment before the next one is repeated.
+  has no entry there (compiler_builtins' `memcpy`, `__aeabi_*`: precompiled, not LTO'd) gets
+  the sum of every `sp` decrement in its body instead (push, vpush, stmdb/str with writeback,
+  sub sp). So does one whose body moves `sp` by more than its entry says: the machine
+  outliner's `str lr, [sp, #-8]!; bl OUTLINED_FUNCTION_n; ldr lr, [sp], #8`, which LLVM's
+  figure leaves out, counts once, as the largest such bracket; any other decrement counts in
+  full (an upper bound).
 - The call graph: every `bl`/`blx <imm>`, and every branch (`b`, `b<cc>`, `cbz`) whose target
   is in another function (a tail call or a jump to an outlined function) counts as a call made
   with the caller's whole frame still allocated: an over-estimate for true tail calls, exact for
   outlined code that still runs in its caller's frame.
-- Indirect calls (`blx rN`, `bx rN` other than `bx lr`, `mov pc, rN`, `ldr pc, [..]` other than
-  a return): first resolved from a constant loaded into the register in the same basic block
-  (a literal-pool `ldr rN, [pc, ..]` or `movw`/`movt`). Otherwise the call may go to any
-  function whose address the image takes: a word in a non-executable allocated section
-  (vtables, vector tables), a literal-pool word, a `movw`/`movt` pair or an `adr` equal to a
-  function's address. The call is given an edge to each of them, which keeps the bound sound
-  as long as no code computes a function address by arithmetic (Rust and LLVM do not). When
-  the image takes no function's address at all, such a call cannot reach any code in it.
+- Calls through a register (`blx rN`, `bx rN` other than `bx lr`, `mov pc, rN`): resolved when
+  a forward constant propagation over the function's control flow finds the register holding
+  the same function address on every path (from a literal-pool `ldr`, `movw`/`movt`, `mov` or
+  `adr`; r4-r11 survive calls): LLVM keeps a function's address in a callee-saved register
+  across a loop. Other indirect calls and jumps (and `ldr pc, [rN, ..]`) may go to any function
+  whose address the image takes: a word in a non-executable allocated section (vtables, vector
+  tables), a literal-pool word, or a constant materialized in code, equal to a function's
+  address. The call gets an edge to each of them, which keeps the bound sound as long as no
+  code computes a function address by arithmetic (Rust and LLVM do not); coincidental matches
+  (data that happens to equal an address) only make it larger. When the image takes no
+  function's address at all, such a call cannot reach any code in it.
 
 The bound is reported as UNSOUND (exit status 3) when, from a root, it reaches recursion (a
 cycle in the call graph: the depth is then unbounded and each function of the cycle is counted
@@ -55,6 +59,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -485,8 +490,14 @@ class Image:
 
     def _function(self, f: Function, insns: list[Insn]) -> None:
         """Frame, calls and indirect calls of one function."""
-        for i in insns:
-            self._stack(f, i)
+        bracket = 0  # the largest `str rX, [sp, #-N]!; bl ..; ldr rX, [sp], #N` around a call
+        for n, i in enumerate(insns):
+            down = self._stack(f, i)
+            if down and (m := re.match(r"(\w+), \[sp, #-(0x[0-9a-f]+|\d+)\]!$", i.args)):
+                undo = re.compile(rf"{m.group(1)}, \[sp\], #{int(m.group(2), 0)}$")
+                if any(j.base == "ldr" and undo.match(j.args) for j in insns[n + 1 : n + 4]):
+                    bracket, down = max(bracket, down), 0
+            f.body_decrements += down
             if i.base in ("bl", "blx") and (t := branch_target(i)) is not None:
                 self._call(f, t, "bl", i.addr)
             elif i.base in BRANCHES and (t := branch_target(i)) is not None:
@@ -496,6 +507,7 @@ class Image:
             if (value := self._constant(i, {})) is not None:
                 self._taken(value, f"{i.op} at {i.addr:#x}")
                 self._taken(value | 1, f"{i.op} at {i.addr:#x}")
+        f.body_decrements += bracket
         sites = [n for n, i in enumerate(insns) if call_register(i) is not None]
         if not sites:
             return
@@ -567,43 +579,44 @@ class Image:
             return t
         return None
 
-    def _stack(self, f: Function, i: Insn) -> None:
-        """Adds the stack `i` allocates to the function's body total."""
+    def _stack(self, f: Function, i: Insn) -> int:
+        """The stack `i` allocates (bytes), or 0; odd `sp` writes are noted as problems."""
         base, args = i.base, i.args
         dest = args.split(",")[0].strip()
         regs = REG_LIST.search(args)
         if base in ("push", "stmdb", "stmfd") and (base == "push" or dest in ("sp!", "r13!")):
-            if regs:
-                f.body_decrements += 4 * reg_count(regs.group(1))
+            return 4 * reg_count(regs.group(1)) if regs else 0
         elif base in ("vpush", "vstmdb") and (base == "vpush" or dest in ("sp!", "r13!")):
             if regs:
                 width = 8 if regs.group(1).strip().startswith("d") else 4
-                f.body_decrements += width * reg_count(regs.group(1))
+                return width * reg_count(regs.group(1))
+            return 0
         elif base.startswith(("str", "vstr")) and (m := PRE_DEC_SP.search(args)):
-            f.body_decrements += int(m.group(1), 0)
+            return int(m.group(1), 0)
         elif dest in ("sp", "r13") and base not in NO_WRITE:
             rest = [a.strip() for a in args.split(",")[1:]]
             value = imm(args)
             if base in ("sub", "subw", "subs"):
                 src = rest[0] if len(rest) == 2 else "sp"
                 if src in ("sp", "r13") and value is not None:
-                    f.body_decrements += max(value, 0)
+                    return max(value, 0)
                 elif src in ("sp", "r13"):
                     f.problems.append(f"dynamic stack allocation at {i.addr:#x}: {i.op} {args}")
                 # else `sub sp, r7, #N`: sp restored from the frame pointer (an epilogue)
             elif base in ("add", "addw", "adds"):
                 if value is not None and value < 0:
-                    f.body_decrements += -value
+                    return -value
                 elif value is None and rest and rest[-1] not in ("sp", "r13"):
                     f.problems.append(f"sp moved by a register at {i.addr:#x}: {i.op} {args}")
             elif base == "mov" and rest and rest[0] in ("r7", "r11", "fp"):
                 pass  # sp restored from the frame pointer (an epilogue)
             elif base == "bic":
-                f.body_decrements += value or 0  # realignment: at most the mask
+                return value or 0  # realignment: at most the mask
             elif base in ("ldr", "pop", "ldm", "vpop", "vldm"):
                 pass
             else:
                 f.problems.append(f"sp written by `{i.op} {args}` at {i.addr:#x}, not understood")
+        return 0
 
     def find(self, query: str) -> Function:
         exact = [f for f in self.funcs.values() if query in (f.name, f.mangled)]
@@ -763,7 +776,8 @@ def report(image: Image, b: Bound, top: int) -> list[str]:
         out.append(f"    {f.frame:5d}  {f.name[:120]}")
     no_llvm = sorted(image.funcs[a].name for a in b.reachable if image.funcs[a].llvm_frame is None)
     if no_llvm:
-        out.append(f"  frames read from the disassembly (no .stack_sizes entry): {', '.join(no_llvm)}")
+        listing = ", ".join(no_llvm)
+        out.append(f"  frames read from the disassembly (no .stack_sizes entry): {listing}")
     for line in b.indirect:
         out.append(f"  indirect call: {line}")
     for cyc in b.cycles:
@@ -774,6 +788,7 @@ def report(image: Image, b: Bound, top: int) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends quietly
     p = argparse.ArgumentParser(
         prog="stack_bound.py",
         description=__doc__.split("\n\n", 1)[0],
