@@ -2,7 +2,7 @@
 # The embedded figures of microjwt, measured on examples/firmware and checked against
 # scripts/embedded-budgets.txt. From a clean clone:
 #
-#   scripts/embedded-figures.sh             about 5 minutes on 2 cores the first time
+#   scripts/embedded-figures.sh             about 4 minutes the first time (2 cores, -j 1)
 #   MICROJWT_REQUIRE_EMBEDDED=1 scripts/embedded-figures.sh      what CI runs: a missing tool
 #                                                                fails instead of skipping
 #
