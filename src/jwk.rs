@@ -99,7 +99,7 @@ impl<A: Algorithm, const N: usize> KeySet<A, N> {
         let mut read = || {
             let mut reader = Reader::new(jwks, &mut arena)?;
             reader.object(|reader, name| {
-                if !name.eq_str("keys") {
+                if !name.is("keys") {
                     return reader.skip_value();
                 }
                 saw_keys = true;
@@ -206,12 +206,12 @@ fn read_jwk<'a>(
     }
     reader.object(|reader, name| {
         let slot = match () {
-            () if name.eq_str("kty") => &mut fields.kty,
-            () if name.eq_str("k") => &mut fields.k,
-            () if name.eq_str("kid") => &mut fields.kid,
-            () if name.eq_str("alg") => &mut fields.alg,
-            () if name.eq_str("use") => &mut fields.usage,
-            () if name.eq_str("key_ops") => {
+            () if name.is("kty") => &mut fields.kty,
+            () if name.is("k") => &mut fields.k,
+            () if name.is("kid") => &mut fields.kid,
+            () if name.is("alg") => &mut fields.alg,
+            () if name.is("use") => &mut fields.usage,
+            () if name.is("key_ops") => {
                 fields.ops = read_ops(reader, problem)?;
                 return Ok(());
             }

@@ -12,7 +12,7 @@
 use super::arena::Arena;
 use super::names;
 use super::number::{self, Number};
-use super::string::{self, RawStr, StrList, Unescaped};
+use super::string::{self, Name, RawStr, StrList, Unescaped};
 use crate::Error;
 use crate::error::Failure;
 
@@ -159,7 +159,7 @@ impl<'s> Reader<'s> {
     /// At a member boundary of the innermost object: reads the next name and its colon, or
     /// returns `None` at the closing brace (left unread). The name is checked against the
     /// object's other names.
-    pub(crate) fn next_member(&mut self) -> Result<Option<RawStr<'s>>, Failure> {
+    pub(crate) fn next_member(&mut self) -> Result<Option<Name<'s>>, Failure> {
         let first = self.previous() == Some(b'{');
         match (self.peek(), first) {
             (Some(b'}'), _) => return Ok(None),
@@ -175,7 +175,7 @@ impl<'s> Reader<'s> {
             .checked_sub(1)
             .ok_or(Failure::Reject(Error::InvalidHeader))?;
         let at = self.pos + 1;
-        let name = self.string()?;
+        let name = Name::new(self.string()?);
         names::add(&mut self.arena, self.frame, self.text, &name, at)?;
         self.expect(b':')?;
         Ok(Some(name))
@@ -281,7 +281,7 @@ impl<'s> Reader<'s> {
     /// Reads an object, handing each member's name to `member`, which must consume the value.
     pub(crate) fn object(
         &mut self,
-        mut member: impl FnMut(&mut Self, RawStr<'s>) -> Result<(), Failure>,
+        mut member: impl FnMut(&mut Self, Name<'s>) -> Result<(), Failure>,
     ) -> Result<(), Failure> {
         self.open_object()?;
         while let Some(name) = self.next_member()? {
@@ -509,18 +509,18 @@ mod tests {
         let mut arena = [0u8; 256];
         let mut reader = Reader::new(text, &mut arena).unwrap();
         reader.open_object().unwrap();
-        assert!(reader.next_member().unwrap().unwrap().eq_str("a"));
+        assert!(reader.next_member().unwrap().unwrap().is("a"));
         reader.open_object().unwrap();
-        assert!(reader.next_member().unwrap().unwrap().eq_str("b"));
+        assert!(reader.next_member().unwrap().unwrap().is("b"));
         reader.open_array().unwrap();
         assert!(reader.next_element().unwrap());
         // A caller's type gives up here, having read `1`.
         reader.number().unwrap();
         reader.recover(1).unwrap();
-        assert!(reader.next_member().unwrap().unwrap().eq_str("e"));
+        assert!(reader.next_member().unwrap().unwrap().is("e"));
         // And gives up again right after the colon, before the value.
         reader.recover(1).unwrap();
-        assert_eq!(reader.next_member().unwrap().map(|n| n.raw), None);
+        assert!(reader.next_member().unwrap().is_none());
         reader.close().unwrap();
         reader.end().unwrap();
     }

@@ -255,7 +255,7 @@ impl<'s> de::Deserializer<'s> for &mut Reader<'s> {
                 let name = self
                     .next_member()?
                     .ok_or(DeError::claims(ClaimsError::InvalidLength))?;
-                let name = self.unescape(name)?;
+                let name = self.unescape(name.raw)?;
                 let value = visitor.visit_enum(Variant {
                     reader: &mut *self,
                     name,
@@ -480,7 +480,7 @@ impl<'s> de::MapAccess<'s> for Members<'_, 's> {
         let Some(name) = self.reader.next_member()? else {
             return Ok(None);
         };
-        let name = self.reader.unescape(name)?;
+        let name = self.reader.unescape(name.raw)?;
         seed.deserialize(Scalar::Str(name)).map(Some)
     }
 

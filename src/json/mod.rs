@@ -15,4 +15,4 @@ pub use cursor::MAX_DEPTH;
 pub(crate) use cursor::Reader;
 pub(crate) use de::{DeError, Scalar};
 pub(crate) use ser::{WriteError, measure, to_slice};
-pub(crate) use string::{RawStr, StrList};
+pub(crate) use string::{Name, RawStr, StrList, key_of};

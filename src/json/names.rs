@@ -18,25 +18,25 @@
 use core::cmp::Ordering;
 
 use super::arena::{Arena, Record};
-use super::string::{RawStr, cmp_contents};
+use super::string::{Name, cmp_contents};
 use crate::Error;
 use crate::error::Failure;
 
 /// Names compared one by one as they arrive; objects with more are sorted when they close.
 const PAIRWISE: usize = 16;
 
+/// A record is the name's key in the high half of a native `u64` and its offset in the low half,
+/// so that comparing records' keys is one shift.
 fn record(key: u32, at: u32) -> Record {
-    let [a, b, c, d] = key.to_be_bytes();
-    let [e, f, g, h] = at.to_le_bytes();
-    [a, b, c, d, e, f, g, h]
+    (u64::from(key) << 32 | u64::from(at)).to_ne_bytes()
 }
 
 fn key_of(record: &Record) -> u32 {
-    u32::from_be_bytes([record[0], record[1], record[2], record[3]])
+    (u64::from_ne_bytes(*record) >> 32) as u32
 }
 
 fn at_of(record: &Record) -> usize {
-    u32::from_le_bytes([record[4], record[5], record[6], record[7]]) as usize
+    u64::from_ne_bytes(*record) as u32 as usize
 }
 
 /// Opens a frame for a new object inside the one whose frame starts at `enclosing`; returns the
@@ -52,10 +52,10 @@ pub(crate) fn add(
     arena: &mut Arena<'_>,
     base: usize,
     text: &str,
-    name: &RawStr<'_>,
+    name: &Name<'_>,
     at: usize,
 ) -> Result<(), Failure> {
-    let key = name.key();
+    let key = name.key;
     if arena.height() - base < PAIRWISE {
         let content = text.get(at..).unwrap_or("");
         for earlier in arena.records_from(base).iter() {

@@ -32,18 +32,66 @@ impl RawStr<'_> {
             self.raw == other.raw
         }
     }
+}
 
-    /// The first four unescaped bytes, big-endian, zero-padded: the key names are sorted by
-    /// before they are compared in full.
-    pub(crate) fn key(&self) -> u32 {
-        let mut key = [0u8; 4];
-        if self.escaped {
-            crate::bytes::copy_prefix(&mut key, &Unescaped::new(self.raw).first4());
-        } else {
-            crate::bytes::copy_prefix(&mut key, self.raw.as_bytes());
+/// A member name: the string, and what it is sorted and compared by first.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Name<'s> {
+    pub(crate) raw: RawStr<'s>,
+    /// The first four unescaped bytes, big-endian, zero-padded.
+    pub(crate) key: u32,
+    /// The unescaped length.
+    len: usize,
+}
+
+impl<'s> Name<'s> {
+    pub(crate) fn new(raw: RawStr<'s>) -> Self {
+        if !raw.escaped {
+            return Self {
+                raw,
+                key: key_of(raw.raw.as_bytes()),
+                len: raw.raw.len(),
+            };
         }
-        u32::from_be_bytes(key)
+        let (mut first4, mut len) = ([0u8; 4], 0);
+        for byte in Unescaped::new(raw.raw) {
+            if let Some(slot) = first4.get_mut(len) {
+                *slot = byte;
+            }
+            len += 1;
+        }
+        Self {
+            raw,
+            key: u32::from_be_bytes(first4),
+            len,
+        }
     }
+
+    /// Whether the name is `name`; names of up to four bytes, such as every registered claim
+    /// and header parameter, cost one integer comparison.
+    pub(crate) fn is(&self, name: &str) -> bool {
+        if name.len() <= 4 {
+            self.len == name.len() && self.key == key_of(name.as_bytes())
+        } else {
+            self.raw.eq_str(name)
+        }
+    }
+
+    /// The unescaped length.
+    pub(crate) const fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// The first four bytes of `bytes`, big-endian, zero-padded.
+pub(crate) const fn key_of(bytes: &[u8]) -> u32 {
+    u32::from_be_bytes(match *bytes {
+        [a, b, c, d, ..] => [a, b, c, d],
+        [a, b, c] => [a, b, c, 0],
+        [a, b] => [a, b, 0, 0],
+        [a] => [a, 0, 0, 0],
+        [] => [0; 4],
+    })
 }
 
 /// Orders two string contents, each given as the text from its first byte to (at least) its
@@ -154,14 +202,6 @@ impl<'a> Unescaped<'a> {
             let digit = self.bytes.next().and_then(|&d| char::from(d).to_digit(16));
             acc << 4 | digit.unwrap_or(0)
         })
-    }
-
-    fn first4(mut self) -> [u8; 4] {
-        let mut out = [0u8; 4];
-        for slot in &mut out {
-            *slot = self.next().unwrap_or(0);
-        }
-        out
     }
 }
 
@@ -303,8 +343,12 @@ mod tests {
         assert!(raw(r"\u0069ss").eq_str("iss"));
         assert!(!raw(r"\u0069ss").eq_str("is"));
         assert!(raw(r"\u0065xp").eq_raw(&raw("exp")));
-        assert_eq!(raw(r"\u0065xp").key(), raw("exp").key());
-        assert_eq!(raw("ab").key(), u32::from_be_bytes(*b"ab\0\0"));
+        assert_eq!(Name::new(raw(r"\u0065xp")).key, Name::new(raw("exp")).key);
+        assert_eq!(Name::new(raw("ab")).key, u32::from_be_bytes(*b"ab\0\0"));
+        assert!(Name::new(raw(r"\u0065xp")).is("exp"));
+        assert!(!Name::new(raw(r"exp\u0000")).is("exp"), "same key, longer");
+        assert!(Name::new(raw("key_ops")).is("key_ops"));
+        assert!(!Name::new(raw("key_opt")).is("key_ops"));
         assert_eq!(cmp_contents("a\":1", r#"\u0061""#), Ordering::Equal);
         assert_eq!(cmp_contents("a\"", "ab\""), Ordering::Less);
         assert_eq!(cmp_contents(r#"\n""#, "\u{b}\""), Ordering::Less);

@@ -20,7 +20,7 @@ use super::read_header::CheckedHeader;
 use crate::alg::Algorithm;
 use crate::claims::{Audience, Claims, NumericDate, RegisteredClaims};
 use crate::error::Failure;
-use crate::json::{DeError, RawStr, Reader, Scalar};
+use crate::json::{DeError, Name, Reader, Scalar, key_of};
 use crate::key::HmacKey;
 use crate::{Claim, Error, Validation};
 
@@ -296,7 +296,7 @@ impl<'s, A: Algorithm> de::MapAccess<'s> for Members<'_, 's, '_, A> {
         if let Some(claim) = registered(&name) {
             self.pending = self.walk.read_registered(self.reader, claim)?;
         }
-        let name = self.reader.unescape(name)?;
+        let name = self.reader.unescape(name.raw)?;
         seed.deserialize(Scalar::Str(name)).map(Some)
     }
 
@@ -309,21 +309,24 @@ impl<'s, A: Algorithm> de::MapAccess<'s> for Members<'_, 's, '_, A> {
     }
 }
 
-/// Which registered claim a member name is, if any. Names are compared unescaped.
-fn registered(name: &RawStr<'_>) -> Option<Claim> {
-    if !name.escaped {
-        return match name.raw.as_bytes() {
-            b"iss" => Some(Claim::Iss),
-            b"sub" => Some(Claim::Sub),
-            b"aud" => Some(Claim::Aud),
-            b"exp" => Some(Claim::Exp),
-            b"nbf" => Some(Claim::Nbf),
-            b"iat" => Some(Claim::Iat),
-            b"jti" => Some(Claim::Jti),
-            _ => None,
-        };
+/// Which registered claim a member name is, if any. Every one has three bytes, so a name is
+/// matched by its length and key (its unescaped first four bytes) in one table.
+fn registered(name: &Name<'_>) -> Option<Claim> {
+    const TABLE: [(u32, Claim); 7] = {
+        let mut table = [(0, Claim::Iss); 7];
+        let mut i = 0;
+        while i < Claim::ALL.len() {
+            let claim = Claim::ALL[i];
+            table[i] = (key_of(claim.name().as_bytes()), claim);
+            i += 1;
+        }
+        table
+    };
+    if name.len() != 3 {
+        return None;
     }
-    Claim::ALL
-        .into_iter()
-        .find(|claim| name.eq_str(claim.name()))
+    TABLE
+        .iter()
+        .find(|(key, _)| *key == name.key)
+        .map(|&(_, claim)| claim)
 }

@@ -110,12 +110,12 @@ pub(crate) fn read<'s>(
     let mut wrong_type = false;
     reader.object(|reader, name| {
         let slot = match () {
-            () if name.eq_str("alg") => &mut read.alg,
-            () if name.eq_str("typ") => &mut read.header.typ,
-            () if name.eq_str("cty") => &mut read.header.cty,
-            () if name.eq_str("kid") => &mut read.header.kid,
+            () if name.is("alg") => &mut read.alg,
+            () if name.is("typ") => &mut read.header.typ,
+            () if name.is("cty") => &mut read.header.cty,
+            () if name.is("kid") => &mut read.header.kid,
             () => {
-                read.crit |= name.eq_str("crit");
+                read.crit |= name.is("crit");
                 return reader.skip_value();
             }
         };
