@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use axum::extract::{FromRef, Path, State};
 use axum::http::StatusCode;
-use axum::http::header::CACHE_CONTROL;
+use axum::http::header::{CACHE_CONTROL, RETRY_AFTER};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -188,6 +188,23 @@ async fn login(State(state): State<AppState>, Json(request): Json<LoginRequest>)
         Ok(Err(e)) => return e.into_response(),
         Err(e) => return StoreError::Invalid(format!("password check: {e}")).into_response(),
     };
+    // Right after a logout, a token issued in the same second would be void too (`iat` has
+    // whole seconds): wait for the next one. Bounded, in case the clock does not move.
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(2500);
+    while !state.sessions.can_issue(&user.name) {
+        if tokio::time::Instant::now() >= deadline {
+            let mut response = json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                None,
+                &serde_json::json!({ "error": "temporarily_unavailable" }),
+            );
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+            return response;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     match state.sessions.issue(&user) {
         // RFC 6749 §5.1: a response carrying a token must not be cached.
         Ok(issued) => ([(CACHE_CONTROL, "no-store")], Json(issued)).into_response(),

@@ -72,9 +72,9 @@ pub struct JwtSettings {
 
 impl JwtSettings {
     /// How long after a cutoff or a key's retirement a token it concerns can still be unexpired:
-    /// its lifetime, the leeway, and the one second by which `iat` may lead (see `issue`).
+    /// its lifetime plus the leeway.
     fn horizon(&self) -> u64 {
-        self.session_secs + self.leeway_secs + 1
+        self.session_secs + self.leeway_secs
     }
 }
 
@@ -308,26 +308,32 @@ impl SessionStore for JwtSessions {
         Mode::Jwt
     }
 
+    fn can_issue(&self, name: &str) -> bool {
+        let snapshot = self.snapshot();
+        let cutoff = snapshot.cutoffs.get(name).copied().unwrap_or(0);
+        self.clock.now() >= snapshot.issued_after.max(cutoff)
+    }
+
     fn issue(&self, user: &User) -> Result<Issued, StoreError> {
         let now = self.clock.now();
-        let snapshot = self.snapshot();
-        // A cutoff voids tokens issued before it, and cutoffs are set one second ahead (the
-        // whole current second is void: iat has whole seconds). A login right after one, in
-        // that same second, is stamped with the cutoff so that it is not voided by it.
-        let cutoff = snapshot.cutoffs.get(&user.name).copied().unwrap_or(0);
-        let iat = now.max(snapshot.issued_after).max(cutoff);
+        if !self.can_issue(&user.name) {
+            // The login route waits for `can_issue`; this is only a lost race with a logout.
+            return Err(StoreError::Conflict(
+                "logged out this very second: log in again".into(),
+            ));
+        }
         let claims = SessionClaims {
             iss: &self.settings.issuer,
             aud: &self.settings.audience,
             sub: &user.name,
             role: user.role,
-            iat,
-            exp: iat + self.settings.session_secs,
+            iat: now,
+            exp: now + self.settings.session_secs,
         };
         Ok(Issued {
-            access_token: microjwt::sign_to_string(&snapshot.signing, &claims)?,
+            access_token: microjwt::sign_to_string(&self.snapshot().signing, &claims)?,
             token_type: "Bearer".into(),
-            expires_in: iat + self.settings.session_secs - now,
+            expires_in: self.settings.session_secs,
         })
     }
 
@@ -362,7 +368,9 @@ impl SessionStore for JwtSessions {
     }
 
     fn logout_everyone(&self) -> Result<LogoutOutcome, StoreError> {
-        // The whole current second is void: a token issued in it cannot be told apart.
+        // `iat` has whole seconds, so the cutoff voids the whole current second: a token issued
+        // in it, before or after this call, cannot be told apart. New logins wait for the next
+        // second (`can_issue`).
         let cutoff = self.clock.now() + 1;
         let epoch = self.db.conn(QueryKind::Admin)?.transaction(true, |conn| {
             conn.execute(
@@ -478,7 +486,7 @@ impl SessionStore for JwtSessions {
                     "DELETE FROM signing_keys WHERE drop_after <= ?1",
                     params![now],
                 )?;
-                // Every token issued before such a cutoff has expired: the epoch can stand in.
+                // Every token issued before such a cutoff has expired: the row can no longer matter.
                 let cutoffs = conn.execute(
                     "DELETE FROM user_cutoffs WHERE cutoff + ?1 <= ?2",
                     params![horizon, now],

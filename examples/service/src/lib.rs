@@ -9,7 +9,7 @@
 //! The modules are meant to be copied, in the order a request meets them:
 //! [`auth`] (the extractor and the RFC 6750 answers), [`db`] (SQLite, counted queries, the
 //! session table back-end), [`jwt`] (the token back-end), [`app`] (the routes and the server),
-//! [`client`] and [`bench`] (the load run).
+//! [`client`] and [`mod@bench`] (the load run).
 
 pub mod clock;
 pub mod auth;

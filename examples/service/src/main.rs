@@ -4,7 +4,7 @@
 
 use std::io::BufRead as _;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
@@ -162,12 +162,26 @@ async fn serve(args: &ServeArgs) -> Result<(), BoxError> {
          -d '{{\"username\":\"alice\",\"password\":\"…\"}}'",
         running.addr
     );
-    tokio::signal::ctrl_c().await?;
+    shutdown_signal().await?;
     println!("microjwt-service: stopping");
     running.stop().await
 }
 
-fn add_user(database: &PathBuf, args: &AddUserArgs) -> Result<(), BoxError> {
+/// Ctrl-C, or SIGTERM (what a container runtime or systemd sends).
+async fn shutdown_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await
+}
+
+fn add_user(database: &Path, args: &AddUserArgs) -> Result<(), BoxError> {
     let password = match &args.password {
         Some(password) => password.clone(),
         None => {
