@@ -40,6 +40,8 @@ pub struct BenchOptions {
     pub background_sessions: u64,
     /// The modes, in order.
     pub modes: Vec<Mode>,
+    /// Rounds of all modes, in alternating order; the report is each mode's median round.
+    pub rounds: usize,
 }
 
 impl Default for BenchOptions {
@@ -50,6 +52,7 @@ impl Default for BenchOptions {
             warmup: 2_000,
             background_sessions: 10_000,
             modes: vec![Mode::Db, Mode::Jwt],
+            rounds: 3,
         }
     }
 }
@@ -64,8 +67,8 @@ impl BenchOptions {
         };
         format!(
             "cargo run{release} -- bench --requests {} --clients {} --warmup {} \
-             --background-sessions {}",
-            self.requests, self.clients, self.warmup, self.background_sessions
+             --background-sessions {} --rounds {}",
+            self.requests, self.clients, self.warmup, self.background_sessions, self.rounds
         )
     }
 }
@@ -91,6 +94,10 @@ pub struct ModeReport {
     pub other_queries: u64,
     /// `sessions` rows after the measured requests.
     pub rows_at_end: u64,
+    /// `SessionStore::authenticate` alone, in process on one thread: mean per call.
+    pub authenticate_alone: Duration,
+    /// Requests per second of every round of this mode, ascending (this report is the median).
+    pub round_rates: Vec<f64>,
     /// The `POST /admin/logout-everyone` round trip.
     pub logout_everyone: Duration,
     /// `sessions` rows after it.
@@ -156,11 +163,33 @@ struct Client {
 /// # Errors
 /// Setting up a mode failed (not a refused request: those are counted).
 pub async fn run(options: &BenchOptions) -> Result<Vec<ModeReport>, BoxError> {
-    let mut reports = Vec::new();
-    for &mode in &options.modes {
-        reports.push(run_mode(mode, options).await?);
+    let n = options.modes.len();
+    let mut rounds: Vec<Vec<ModeReport>> = vec![Vec::new(); n];
+    for round in 0..options.rounds.max(1) {
+        // Alternate the order, so that neither mode always runs first on a machine whose load
+        // drifts.
+        let order: Vec<usize> = match round % 2 {
+            0 => (0..n).collect(),
+            _ => (0..n).rev().collect(),
+        };
+        for i in order {
+            if let (Some(&mode), Some(reports)) = (options.modes.get(i), rounds.get_mut(i)) {
+                reports.push(run_mode(mode, options).await?);
+            }
+        }
     }
-    Ok(reports)
+    // Each mode's median round by requests per second, whole: its figures come from one run.
+    rounds
+        .into_iter()
+        .map(|mut reports| {
+            reports.sort_by(|a, b| a.per_second().total_cmp(&b.per_second()));
+            let rates: Vec<f64> = reports.iter().map(ModeReport::per_second).collect();
+            let middle = reports.len().saturating_sub(1) / 2;
+            let mut median = reports.into_iter().nth(middle).ok_or("no rounds")?;
+            median.round_rates = rates;
+            Ok(median)
+        })
+        .collect()
 }
 
 async fn run_mode(mode: Mode, options: &BenchOptions) -> Result<ModeReport, BoxError> {
@@ -223,6 +252,24 @@ async fn run_mode(mode: Mode, options: &BenchOptions) -> Result<ModeReport, BoxE
     let queries = db.queries().since(&before);
     let rows_at_end = db.session_rows()?;
 
+    // The authentication step alone, without HTTP: what the two designs differ in.
+    let sessions = Arc::clone(&running.state.sessions);
+    let token = logged_in
+        .last()
+        .map(|c| c.token.clone())
+        .ok_or("no clients")?;
+    let calls = options.requests.max(1);
+    let authenticate_alone = tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        for _ in 0..calls {
+            sessions
+                .authenticate(&token)
+                .map_err(|e| format!("{mode}: authenticate failed: {e:?}"))?;
+        }
+        Ok::<_, BoxError>(started.elapsed().div_f64(calls as f64))
+    })
+    .await??;
+
     // Log everyone out, timed over HTTP as an admin's click would be; then try an old token.
     let (admin, others) = logged_in.split_first_mut().ok_or("no clients")?;
     let started = Instant::now();
@@ -264,6 +311,8 @@ async fn run_mode(mode: Mode, options: &BenchOptions) -> Result<ModeReport, BoxE
         auth_queries: queries.auth,
         other_queries: queries.login + queries.admin + queries.background + queries.setup,
         rows_at_end,
+        authenticate_alone,
+        round_rates: Vec::new(),
         logout_everyone,
         rows_after_logout,
         old_token: (reply.status, description),
@@ -346,6 +395,9 @@ pub fn render(options: &BenchOptions, reports: &[ModeReport]) -> String {
         "microjwt-service bench, {}, {build} build, {cpus} CPUs (server and clients in one process)",
         today()
     );
+    if let Some(load) = load_average() {
+        let _ = writeln!(out, "  load average (other work on the machine): {load}");
+    }
     let _ = writeln!(
         out,
         "  command (in examples/service): {}",
@@ -362,6 +414,14 @@ pub fn render(options: &BenchOptions, reports: &[ModeReport]) -> String {
          db mode's table pre-filled with {} other sessions",
         options.background_sessions
     );
+    if options.rounds > 1 {
+        let _ = writeln!(
+            out,
+            "  {} rounds in alternating order; each column is its mode's median round by \
+             requests per second",
+            options.rounds
+        );
+    }
     let _ = writeln!(out);
     let mut row = |label: &str, cell: &dyn Fn(&ModeReport) -> String| {
         let _ = write!(out, "  {label:<42}");
@@ -372,6 +432,12 @@ pub fn render(options: &BenchOptions, reports: &[ModeReport]) -> String {
     };
     row("", &|r| r.mode.to_string());
     row("requests per second", &|r| format!("{:.0}", r.per_second()));
+    if options.rounds > 1 {
+        row("  every round, ascending", &|r| {
+            let rates: Vec<String> = r.round_rates.iter().map(|x| format!("{x:.0}")).collect();
+            rates.join(" ")
+        });
+    }
     row("latency p50", &|r| format_duration(r.p50));
     row("latency p99", &|r| format_duration(r.p99));
     row("unexpected statuses", &|r| r.unexpected.to_string());
@@ -380,6 +446,9 @@ pub fn render(options: &BenchOptions, reports: &[ModeReport]) -> String {
     });
     row("  auth queries / other queries in the run", &|r| {
         format!("{} / {}", r.auth_queries, r.other_queries)
+    });
+    row("authenticate() alone, no HTTP (mean, 1 thread)", &|r| {
+        format!("{:.2} µs", r.authenticate_alone.as_secs_f64() * 1e6)
     });
     row("rows in sessions at the end", &|r| {
         r.rows_at_end.to_string()
@@ -398,6 +467,17 @@ pub fn render(options: &BenchOptions, reports: &[ModeReport]) -> String {
 
 fn format_duration(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
+/// The 1, 5 and 15 minute load averages (Linux), to tell a quiet machine from a busy one.
+fn load_average() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    Some(
+        text.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 /// Today's date (UTC), from the system clock: `YYYY-MM-DD`.

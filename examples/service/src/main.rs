@@ -94,6 +94,9 @@ struct BenchArgs {
     /// Other users' sessions pre-filled in db mode's table.
     #[arg(long, default_value_t = 10_000)]
     background_sessions: u64,
+    /// Rounds of both modes, alternating which goes first; each mode's median round is shown.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
 }
 
 #[derive(Args, Debug)]
@@ -209,6 +212,7 @@ async fn run_bench(args: &BenchArgs) -> Result<(), BoxError> {
         clients: args.clients,
         warmup: args.warmup,
         background_sessions: args.background_sessions,
+        rounds: args.rounds,
         ..BenchOptions::default()
     };
     let reports = bench::run(&options).await?;

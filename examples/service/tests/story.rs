@@ -704,6 +704,7 @@ async fn bench_counts_queries() {
         clients: 3,
         warmup: 20,
         background_sessions: 100,
+        rounds: 1,
         ..BenchOptions::default()
     };
     let reports = bench::run(&options).await.unwrap();
