@@ -190,7 +190,7 @@ async fn login(State(state): State<AppState>, Json(request): Json<LoginRequest>)
     };
     // Right after a logout, a token issued in the same second would be void too (`iat` has
     // whole seconds): wait for the next one. Bounded, in case the clock does not move.
-    let deadline = tokio::time::Instant::now() + Duration::from_millis(2500);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while !state.sessions.can_issue(&user.name) {
         if tokio::time::Instant::now() >= deadline {
             let mut response = json_error(
