@@ -34,13 +34,14 @@ pub struct Hs512;
 pub(crate) const MAX_TAG_LEN: usize = 64;
 
 macro_rules! algorithm {
-    ($ty:ident, $name:literal, $hash:ty, $len:literal) => {
+    ($ty:ident, $name:literal, $hash:ty, $len:literal, $known:expr) => {
         impl Algorithm for $ty {
             const NAME: &'static str = $name;
             const TAG_LEN: usize = $len;
         }
         impl sealed::Sealed for $ty {
             type Mac = hmac::Hmac<$hash>;
+            const KNOWN_HEADERS: [(&'static str, Option<&'static str>); 3] = $known;
 
             fn keyed_mac(secret: &[u8]) -> Self::Mac {
                 use hmac::KeyInit;
@@ -70,14 +71,36 @@ macro_rules! algorithm {
     };
 }
 
-algorithm!(Hs256, "HS256", sha2::Sha256, 32);
-algorithm!(Hs384, "HS384", sha2::Sha384, 48);
-algorithm!(Hs512, "HS512", sha2::Sha512, 64);
+// The headers nearly every token carries, by their exact base64url encoding: what this crate and
+// PyJWT write (`alg`, then `typ`), what jsonwebtoken writes (`typ`, then `alg`), and a bare `alg`.
+// `sign` copies the first instead of serializing it; `verify` recognizes all three without
+// decoding (a unit test in `verify/read_header.rs` proves each reads exactly as parsed). Each
+// algorithm has its own, so firmware for one links only its three.
+algorithm!(Hs256, "HS256", sha2::Sha256, 32, [
+    ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", Some("JWT")),
+    ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9", Some("JWT")),
+    ("eyJhbGciOiJIUzI1NiJ9", None),
+]);
+algorithm!(Hs384, "HS384", sha2::Sha384, 48, [
+    ("eyJhbGciOiJIUzM4NCIsInR5cCI6IkpXVCJ9", Some("JWT")),
+    ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzM4NCJ9", Some("JWT")),
+    ("eyJhbGciOiJIUzM4NCJ9", None),
+]);
+algorithm!(Hs512, "HS512", sha2::Sha512, 64, [
+    ("eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9", Some("JWT")),
+    ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzUxMiJ9", Some("JWT")),
+    ("eyJhbGciOiJIUzUxMiJ9", None),
+]);
 
 pub(crate) mod sealed {
     /// Keeps the RustCrypto types out of the public API: only this crate names `Mac`.
     pub trait Sealed {
         type Mac: hmac::Mac + hmac::KeyInit + Clone;
+
+        /// The encodings of the headers nearly every token of this algorithm carries, with
+        /// their `typ`: `{"alg":…,"typ":"JWT"}` (the first, which `sign` writes),
+        /// `{"typ":"JWT","alg":…}` and `{"alg":…}`.
+        const KNOWN_HEADERS: [(&'static str, Option<&'static str>); 3];
 
         /// The HMAC state keyed with `secret`, of any length.
         fn keyed_mac(secret: &[u8]) -> Self::Mac;

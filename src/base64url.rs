@@ -10,11 +10,12 @@ use crate::error::Failure;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// Sextet value of each byte, or `INVALID`. Built at compile time, where an out-of-bounds index
-/// would be a compile error, not a panic.
+/// Sextet value of each ASCII byte, or `INVALID`: 128 entries rather than 256, since flash is
+/// scarce where this runs; non-ASCII bytes are refused by their top bit instead. Built at compile
+/// time, where an out-of-bounds index would be a compile error, not a panic.
 #[allow(clippy::indexing_slicing)]
-const DECODE: [u8; 256] = {
-    let mut table = [INVALID; 256];
+const DECODE: [u8; 128] = {
+    let mut table = [INVALID; 128];
     let mut i = 0;
     while i < 64 {
         table[ALPHABET[i] as usize] = i as u8;
@@ -171,9 +172,10 @@ pub(crate) fn encode(bytes: &[u8], out: &mut [u8]) -> Result<usize, Failure> {
     Ok(len)
 }
 
-#[allow(clippy::indexing_slicing)] // a u8 indexes a 256-entry table: always in bounds
+/// The sextet of `c`, or a value with the top bit set, which no sextet has.
+#[allow(clippy::indexing_slicing)] // masked to 0..128 for a 128-entry table: always in bounds
 fn sextet(c: u8) -> u8 {
-    DECODE[usize::from(c)]
+    DECODE[usize::from(c & 0x7f)] | (c & 0x80)
 }
 
 #[allow(clippy::indexing_slicing)] // masked to 0..64 for a 64-entry table: always in bounds

@@ -90,49 +90,31 @@ fn trim_nanos(mut nanos: u32) -> (u32, usize) {
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Audience<'a> {
-    repr: AudienceRepr<'a>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum AudienceRepr<'a> {
-    One(&'a str),
-    /// The array as read: entries without escapes are the token's own bytes.
-    List(StrList<'a>),
+    /// The claim as read: entries without escapes are the token's own bytes.
+    list: StrList<'a>,
 }
 
 impl<'a> Audience<'a> {
-    pub(crate) const fn one(aud: &'a str) -> Self {
-        Self {
-            repr: AudienceRepr::One(aud),
-        }
-    }
-
-    pub(crate) const fn list(entries: StrList<'a>) -> Self {
-        Self {
-            repr: AudienceRepr::List(entries),
-        }
+    pub(crate) const fn new(list: StrList<'a>) -> Self {
+        Self { list }
     }
 
     /// The audience entries, unescaped, in token order.
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
-        let (one, list) = match self.repr {
-            AudienceRepr::One(aud) => (Some(aud), None),
-            AudienceRepr::List(entries) => (None, Some(entries.iter())),
-        };
-        one.into_iter().chain(list.into_iter().flatten())
+        self.list.iter()
     }
 
     /// Whether any entry equals `aud` exactly.
     pub fn contains(&self, aud: &str) -> bool {
-        self.iter().any(|entry| entry == aud)
+        self.list.iter().any(|entry| entry == aud)
     }
 }
 
 impl fmt::Debug for Audience<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.repr {
-            AudienceRepr::One(aud) => fmt::Debug::fmt(aud, f),
-            AudienceRepr::List(_) => f.debug_list().entries(self.iter()).finish(),
+        match self.list {
+            StrList::One(one) => fmt::Debug::fmt(one, f),
+            StrList::Many { .. } => f.debug_list().entries(self.iter()).finish(),
         }
     }
 }
@@ -244,15 +226,17 @@ mod tests {
 
     #[test]
     fn audience_iterates_and_matches() {
-        let one = Audience::one("api");
+        let one = Audience::new(StrList::One("api"));
         assert!(one.iter().eq(["api"]));
-        let list = Audience::list(StrList {
+        assert_eq!(std::format!("{one:?}"), r#""api""#);
+        let list = Audience::new(StrList::Many {
             raw: r#"["a","b\u0020c",""]"#,
             unescaped: "b c",
         });
         assert!(list.iter().eq(["a", "b c", ""]));
         assert!(list.contains("b c") && !list.contains("b"));
-        let empty = Audience::list(StrList {
+        assert_eq!(std::format!("{list:?}"), r#"["a", "b c", ""]"#);
+        let empty = Audience::new(StrList::Many {
             raw: "[]",
             unescaped: "",
         });

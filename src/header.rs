@@ -87,22 +87,6 @@ impl<'a> HeaderOptions<'a> {
     }
 }
 
-/// The headers nearly every token carries, by their exact base64url encoding: what this crate
-/// and PyJWT write (`alg`, then `typ`), what jsonwebtoken writes (`typ`, then `alg`), and a bare
-/// `alg`. `sign` copies the first form instead of serializing it; `verify` recognizes all three
-/// without decoding (a unit test in `verify/header.rs` proves each reads exactly as parsed).
-pub(crate) const KNOWN_HEADERS: [(&str, &str, Option<&str>); 9] = [
-    ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", "HS256", Some("JWT")),
-    ("eyJhbGciOiJIUzM4NCIsInR5cCI6IkpXVCJ9", "HS384", Some("JWT")),
-    ("eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9", "HS512", Some("JWT")),
-    ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9", "HS256", Some("JWT")),
-    ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzM4NCJ9", "HS384", Some("JWT")),
-    ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzUxMiJ9", "HS512", Some("JWT")),
-    ("eyJhbGciOiJIUzI1NiJ9", "HS256", None),
-    ("eyJhbGciOiJIUzM4NCJ9", "HS384", None),
-    ("eyJhbGciOiJIUzUxMiJ9", "HS512", None),
-];
-
 /// The header as serialized: field order is member order.
 #[derive(Serialize)]
 pub(crate) struct HeaderJson<'a> {

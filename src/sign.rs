@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::alg::{Algorithm, MAX_TAG_LEN};
 use crate::bytes::copy_prefix;
 use crate::error::Failure;
-use crate::header::{HeaderJson, HeaderOptions, KNOWN_HEADERS};
+use crate::header::{HeaderJson, HeaderOptions};
 use crate::json::{self, WriteError};
 use crate::key::HmacKey;
 use crate::{Error, base64url};
@@ -90,7 +90,7 @@ fn write_token<A: Algorithm, T: Serialize + ?Sized>(
     claims: &T,
     buf: &mut [u8],
 ) -> Result<usize, Failure> {
-    let header_len = match known_header(header) {
+    let header_len = match known_header::<A>(header) {
         Some(encoded) if buf.len() >= encoded.len() => copy_prefix(buf, encoded.as_bytes()),
         Some(_) => return Err(Failure::Full),
         None => write_segment(header, buf)?,
@@ -109,17 +109,19 @@ fn write_token<A: Algorithm, T: Serialize + ?Sized>(
     Ok(signed_len + 1 + tag_len)
 }
 
-/// The constant encoding of `header` when it is one of the [`KNOWN_HEADERS`] in the order this
-/// crate writes (`alg` first), so the common case costs a copy, not a serialization.
-fn known_header(header: &HeaderJson<'_>) -> Option<&'static str> {
+/// The constant encoding of `header` when it is `{"alg":…,"typ":"JWT"}` or `{"alg":…}` (the
+/// algorithm's known headers, in the order this crate writes), so the common case costs a copy,
+/// not a serialization.
+fn known_header<A: Algorithm>(header: &HeaderJson<'_>) -> Option<&'static str> {
     if header.kid.is_some() || header.cty.is_some() {
         return None;
     }
-    let alg_first = |encoded: &str| encoded.starts_with("eyJhbGci");
-    KNOWN_HEADERS
-        .iter()
-        .find(|&&(encoded, alg, typ)| alg == header.alg && typ == header.typ && alg_first(encoded))
-        .map(|&(encoded, ..)| encoded)
+    let [(alg_typ, typ), _, (alg_only, _)] = A::KNOWN_HEADERS;
+    match header.typ {
+        None => Some(alg_only),
+        Some(t) if Some(t) == typ => Some(alg_typ),
+        Some(_) => None,
+    }
 }
 
 /// Serializes `value` as a JSON object and base64url-encodes it in place at the front of `buf`,
@@ -222,11 +224,12 @@ mod tests {
                 };
                 let mut buf = [0u8; 128];
                 let len = write_segment(&header, &mut buf).unwrap();
-                assert_eq!(
-                    known_header(&header).map(str::as_bytes),
-                    Some(&buf[..len]),
-                    "{alg} {typ:?}"
-                );
+                let known = match alg {
+                    "HS256" => known_header::<crate::Hs256>(&header),
+                    "HS384" => known_header::<crate::Hs384>(&header),
+                    _ => known_header::<crate::Hs512>(&header),
+                };
+                assert_eq!(known.map(str::as_bytes), Some(&buf[..len]), "{alg} {typ:?}");
             }
         }
         let with_kid = HeaderJson {
@@ -235,7 +238,7 @@ mod tests {
             cty: None,
             kid: Some("k"),
         };
-        assert_eq!(known_header(&with_kid), None);
+        assert_eq!(known_header::<crate::Hs256>(&with_kid), None);
     }
 
     #[test]

@@ -240,7 +240,7 @@ fn authenticate_jws<'s, 'k, K: VerifyingKeys>(
     scratch: &'s mut [u8],
 ) -> Result<JwsParts<'s, 'k, K::Alg>, Failure> {
     let token = split::split(token, validation.max_len())?;
-    let segments = decode::segments(&token, scratch)?;
+    let segments = decode::segments::<K::Alg>(&token, scratch)?;
     let (header, arena) = match segments.header {
         HeaderSegment::Known(header) => (Some(header), segments.arena),
         // A key set needs `kid`, so the header is read before the MAC (and a header that does

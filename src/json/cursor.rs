@@ -229,10 +229,12 @@ impl<'s> Reader<'s> {
         self.unescape(raw).map(Some)
     }
 
-    /// Reads an array (the cursor at `[`) and returns it as a [`StrList`], or `None` when it
-    /// holds anything but strings (the whole array is still validated).
+    /// Reads a string or an array (the cursor at `"` or `[`) as a [`StrList`], or `None` when
+    /// it is an array holding anything but strings (the whole array is still validated).
     pub(crate) fn string_list(&mut self) -> Result<Option<StrList<'s>>, Failure> {
-        self.peek();
+        if let Some(one) = self.string_value()? {
+            return Ok(Some(StrList::One(one)));
+        }
         let start = self.pos;
         self.open_array()?;
         let mut written = 0;
@@ -256,7 +258,7 @@ impl<'s> Reader<'s> {
         }
         let raw = self.text.get(start..self.pos).ok_or(SYNTAX)?;
         let unescaped = utf8(self.arena.take(written)?)?;
-        Ok(Some(StrList { raw, unescaped }))
+        Ok(Some(StrList::Many { raw, unescaped }))
     }
 
     /// Reads a number (the cursor at its first character).

@@ -101,7 +101,7 @@ type Result<T, E = DeError> = core::result::Result<T, E>;
 impl<'s> Reader<'s> {
     /// Validates and skips a value that does not have the type asked for, then says what it
     /// was: the document must still be valid JSON for the error to be a type error.
-    fn mismatch<T>(&mut self) -> Result<T> {
+    fn mismatch(&mut self) -> DeError {
         let found = match self.peek() {
             Some(b'n') => JsonKind::Null,
             Some(b't' | b'f') => JsonKind::Bool,
@@ -109,13 +109,17 @@ impl<'s> Reader<'s> {
             Some(b'[') => JsonKind::Array,
             Some(b'{') => JsonKind::Object,
             Some(b'-' | b'0'..=b'9') => {
-                let number = self.number()?;
-                return Err(DeError::invalid_type(kind(&number)));
+                return match self.number() {
+                    Ok(number) => DeError::invalid_type(kind(&number)),
+                    Err(failure) => DeError(failure),
+                };
             }
             _ => JsonKind::Other, // not JSON: skip_value reports it
         };
-        self.skip_value()?;
-        Err(DeError::invalid_type(found))
+        match self.skip_value() {
+            Ok(()) => DeError::invalid_type(found),
+            Err(failure) => DeError(failure),
+        }
     }
 
     /// Consumes the closing bracket after a visitor returned. A visitor that stopped early leaves
@@ -263,7 +267,7 @@ impl<'s> de::Deserializer<'s> for &mut Reader<'s> {
                 self.finish()?;
                 Ok(value)
             }
-            _ => self.mismatch(),
+            _ => Err(self.mismatch()),
         }
     }
 
@@ -282,27 +286,27 @@ impl<'s> de::Deserializer<'s> for &mut Reader<'s> {
                 self.literal("false")?;
                 visitor.visit_bool(false)
             }
-            _ => self.mismatch(),
+            _ => Err(self.mismatch()),
         }
     }
 
     fn deserialize_u64<V: Visitor<'s>>(self, visitor: V) -> Result<V::Value> {
         match self.peek() {
             Some(b'-' | b'0'..=b'9') => visit_integer(self.number()?, visitor),
-            _ => self.mismatch(),
+            _ => Err(self.mismatch()),
         }
     }
 
     fn deserialize_str<V: Visitor<'s>>(self, visitor: V) -> Result<V::Value> {
         match self.string_value()? {
             Some(s) => visitor.visit_borrowed_str(s),
-            None => self.mismatch(),
+            None => Err(self.mismatch()),
         }
     }
 
     fn deserialize_unit<V: Visitor<'s>>(self, visitor: V) -> Result<V::Value> {
         if self.peek() != Some(b'n') {
-            return self.mismatch();
+            return Err(self.mismatch());
         }
         self.literal("null")?;
         visitor.visit_unit()
@@ -310,14 +314,14 @@ impl<'s> de::Deserializer<'s> for &mut Reader<'s> {
 
     fn deserialize_seq<V: Visitor<'s>>(self, visitor: V) -> Result<V::Value> {
         if self.peek() != Some(b'[') {
-            return self.mismatch();
+            return Err(self.mismatch());
         }
         self.visit_array(visitor)
     }
 
     fn deserialize_map<V: Visitor<'s>>(self, visitor: V) -> Result<V::Value> {
         if self.peek() != Some(b'{') {
-            return self.mismatch();
+            return Err(self.mismatch());
         }
         self.visit_object(visitor)
     }
@@ -560,7 +564,10 @@ impl<'s> de::VariantAccess<'s> for &mut Reader<'s> {
     type Error = DeError;
 
     fn unit_variant(self) -> Result<()> {
-        de::Deserialize::deserialize(self)
+        if self.peek() != Some(b'n') {
+            return Err(self.mismatch());
+        }
+        Ok(self.literal("null")?)
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'s>>(self, seed: T) -> Result<T::Value> {

@@ -73,53 +73,47 @@ impl Number<'_> {
             return Some((secs, 0)); // the common case: whole seconds
         }
         let text = self.text.as_bytes();
-        let (negative, text) = match text.split_first() {
-            Some((b'-', rest)) => (true, rest),
-            _ => (false, text),
-        };
-        let e = text.iter().position(|&b| b == b'e' || b == b'E');
-        let (mantissa, exponent) = match e {
-            Some(at) => (text.get(..at)?, text.get(at + 1..)?),
-            None => (text, &b""[..]),
-        };
-        // The mantissa's digits without the dot, and how many come before it.
-        let dot = mantissa.iter().position(|&b| b == b'.');
-        let int_len = dot.unwrap_or(mantissa.len());
-        let digit = |k: usize| -> u64 {
-            let index = if k < int_len { k } else { k + 1 };
-            mantissa.get(index).map_or(0, |d| u64::from(d - b'0'))
-        };
-        let len = mantissa.len() - usize::from(dot.is_some());
-        // The decimal point sits `point` digits into the digit string; the exponent is clamped,
-        // since beyond ±100 000 the value is out of range or below a nanosecond anyway.
-        let point = i64::try_from(int_len).ok()? + exponent_value(exponent);
-        let (mut secs, mut nanos, mut rest_nonzero) = (0u64, 0u64, false);
-        for k in 0..len {
-            let d = digit(k);
-            let position = i64::try_from(k).ok()? - point; // < 0: a digit of the seconds
-            if position < 0 {
-                secs = secs.checked_mul(10)?.checked_add(d)?;
-            } else if position < 9 {
-                nanos += d * 10u64.pow(8 - position as u32);
+        let negative = text.first() == Some(&b'-');
+        let e = text.iter().position(|&b| b | 0x20 == b'e');
+        let (mantissa, exponent) = text.split_at(e.unwrap_or(text.len()));
+        let mantissa = mantissa.get(usize::from(negative)..).unwrap_or(&[]);
+        if mantissa.len() > 1 << 30 {
+            return None; // keeps the digit positions below in `i32` range; no date has 2^30 digits
+        }
+        // The decimal point sits `point` digits into the mantissa's digits, once the exponent
+        // (clamped: beyond ±100 000 the value is out of range or below a nanosecond) moved it.
+        let int_len = mantissa.iter().position(|&b| b == b'.').unwrap_or(mantissa.len());
+        let point = int_len as i32 + exponent_value(exponent.get(1..).unwrap_or(&[]));
+        let (mut secs, mut nanos, mut finer) = (0u64, 0u32, false);
+        let mut k = 0i32; // the index of the digit at hand
+        for &b in mantissa.iter().filter(|&&b| b != b'.') {
+            let d = b.wrapping_sub(b'0');
+            let place = k - point; // < 0: seconds; 0..9: nanoseconds; beyond: finer
+            if place < 0 {
+                secs = secs.checked_mul(10)?.checked_add(u64::from(d))?;
+            } else if place < 9 {
+                nanos += u32::from(d) * 10u32.pow(8 - place as u32);
             } else {
-                rest_nonzero |= d != 0;
+                finer |= d != 0;
+            }
+            k += 1;
+        }
+        // Zeros the exponent adds after the last digit (`1e9`); a 20th always overflows.
+        if secs != 0 {
+            for _ in 0..(point - k).clamp(0, 20) {
+                secs = secs.checked_mul(10)?;
             }
         }
-        // Zeros the exponent adds after the last digit (`1e9`): overflow within 20 steps.
-        let mut zeros = point - i64::try_from(len).ok()?;
-        while zeros > 0 && secs != 0 {
-            secs = secs.checked_mul(10)?;
-            zeros -= 1;
-        }
-        nanos += u64::from(rest_nonzero);
+        // Anything below a nanosecond rounds up, which may carry into the seconds.
+        nanos += u32::from(finer);
         if nanos == 1_000_000_000 {
             nanos = 0;
             secs = secs.checked_add(1)?;
         }
-        if negative && (secs | nanos) != 0 {
+        if negative && (secs != 0 || nanos != 0) {
             return None;
         }
-        Some((secs, u32::try_from(nanos).ok()?))
+        Some((secs, nanos))
     }
 }
 
@@ -132,14 +126,14 @@ fn fold_digits(digits: &[u8]) -> Option<u64> {
 }
 
 /// The exponent's value (sign and digits, already validated), clamped to ±100 000.
-fn exponent_value(text: &[u8]) -> i64 {
+fn exponent_value(text: &[u8]) -> i32 {
     let (sign, digits) = match text.split_first() {
         Some((b'-', rest)) => (-1, rest),
         Some((b'+', rest)) => (1, rest),
         _ => (1, text),
     };
-    let magnitude = digits.iter().fold(0i64, |n, &d| {
-        (n * 10 + i64::from(d.wrapping_sub(b'0'))).min(100_000)
+    let magnitude = digits.iter().fold(0i32, |n, &d| {
+        (n * 10 + i32::from(d.wrapping_sub(b'0'))).min(100_000)
     });
     sign * magnitude
 }

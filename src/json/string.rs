@@ -248,23 +248,33 @@ impl Iterator for Unescaped<'_> {
     }
 }
 
-/// An array of strings as read from the document: its text, and the unescaped form of those
-/// entries that have escapes, one after another. Entries without escapes are the document's own
-/// bytes, so an array without escapes costs no arena at all.
+/// One string, or an array of strings, as read from the document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct StrList<'s> {
-    /// From `[` to `]`, validated: only strings, commas and whitespace in between.
-    pub(crate) raw: &'s str,
-    pub(crate) unescaped: &'s str,
+pub(crate) enum StrList<'s> {
+    /// A string, unescaped.
+    One(&'s str),
+    /// An array holding only strings: its text from `[` to `]`, validated, and the unescaped
+    /// form of those entries that have escapes, one after another. Entries without escapes are
+    /// the document's own bytes, so an array without escapes costs no arena at all.
+    Many { raw: &'s str, unescaped: &'s str },
 }
 
 impl<'s> StrList<'s> {
     /// The entries, unescaped, in document order.
     pub(crate) fn iter(&self) -> StrListIter<'s> {
-        StrListIter {
-            raw: self.raw,
-            at: 1,
-            unescaped: self.unescaped,
+        match *self {
+            StrList::One(one) => StrListIter {
+                one: Some(one),
+                raw: "",
+                at: 0,
+                unescaped: "",
+            },
+            StrList::Many { raw, unescaped } => StrListIter {
+                one: None,
+                raw,
+                at: 0,
+                unescaped,
+            },
         }
     }
 }
@@ -272,6 +282,7 @@ impl<'s> StrList<'s> {
 /// Iterator over [`StrList`] entries.
 #[derive(Clone, Debug)]
 pub(crate) struct StrListIter<'s> {
+    one: Option<&'s str>,
     raw: &'s str,
     at: usize,
     unescaped: &'s str,
@@ -281,16 +292,12 @@ impl<'s> Iterator for StrListIter<'s> {
     type Item = &'s str;
 
     fn next(&mut self) -> Option<&'s str> {
-        let bytes = self.raw.as_bytes();
-        let open = self.at
-            + bytes
-                .get(self.at..)?
-                .iter()
-                .position(|&b| b == b'"' || b == b']')?;
-        if bytes.get(open) != Some(&b'"') {
-            self.at = bytes.len();
-            return None;
+        if let Some(one) = self.one.take() {
+            return Some(one);
         }
+        let bytes = self.raw.as_bytes();
+        // Between entries there are only brackets, commas and whitespace.
+        let open = self.at + bytes.get(self.at..)?.iter().position(|&b| b == b'"')?;
         let (close, escaped) = scan(bytes, open + 1)?;
         self.at = close + 1;
         let content = self.raw.get(open + 1..close)?;
@@ -356,15 +363,16 @@ mod tests {
 
     #[test]
     fn string_lists_iterate_unescaped() {
-        let list = StrList {
+        let list = StrList::Many {
             raw: r#"[ "a" , "b\u0063", "", "\n\"" ]"#,
             unescaped: "bc\n\"",
         };
         assert!(list.iter().eq(["a", "bc", "", "\n\""]));
-        let empty = StrList {
+        let empty = StrList::Many {
             raw: "[ ]",
             unescaped: "",
         };
         assert_eq!(empty.iter().next(), None);
+        assert!(StrList::One("ab").iter().eq(["ab"]));
     }
 }

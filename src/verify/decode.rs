@@ -11,7 +11,7 @@
 use super::read_header::{self, UntrustedHeader};
 use super::split::UntrustedToken;
 use crate::Error;
-use crate::alg::MAX_TAG_LEN;
+use crate::alg::{Algorithm, MAX_TAG_LEN};
 use crate::base64url::{self, DecodeError};
 use crate::error::Failure;
 
@@ -35,12 +35,12 @@ pub(crate) struct Segments<'s> {
 }
 
 /// Decodes the header (unless it is a known one) and the payload into the front of `scratch`.
-pub(crate) fn segments<'s>(
+pub(crate) fn segments<'s, A: Algorithm>(
     token: &UntrustedToken<'_>,
     scratch: &'s mut [u8],
 ) -> Result<Segments<'s>, Failure> {
     let mut deferred = None;
-    let (header, scratch) = match read_header::known(token.header_b64()) {
+    let (header, scratch) = match read_header::known::<A>(token.header_b64()) {
         Some(known) => (HeaderSegment::Known(known), scratch),
         None => {
             let (bytes, rest) = segment(token.header_b64(), scratch, &mut deferred)?;

@@ -20,7 +20,7 @@ use super::read_header::CheckedHeader;
 use crate::alg::Algorithm;
 use crate::claims::{Audience, Claims, NumericDate, RegisteredClaims};
 use crate::error::Failure;
-use crate::json::{DeError, Name, Reader, Scalar, key_of};
+use crate::json::{DeError, Name, Reader, Scalar, StrList, key_of};
 use crate::key::HmacKey;
 use crate::{Claim, Error, Validation};
 
@@ -155,21 +155,24 @@ impl<'s, A: Algorithm> Walk<'s, '_, A> {
                     None => Scalar::Number(number),
                 })
             }
-            (Claim::Iss | Claim::Sub | Claim::Jti | Claim::Aud, Some(b'"')) => {
+            (Claim::Iss | Claim::Sub | Claim::Jti, Some(b'"')) => {
                 let raw = reader.string()?;
                 let value = reader.unescape(raw)?;
-                match claim {
-                    Claim::Iss => registered.iss = Some(value),
-                    Claim::Sub => registered.sub = Some(value),
-                    Claim::Jti => registered.jti = Some(value),
-                    _ => registered.aud = Some(Audience::one(value)),
-                }
+                let slot = match claim {
+                    Claim::Iss => &mut registered.iss,
+                    Claim::Sub => &mut registered.sub,
+                    _ => &mut registered.jti,
+                };
+                *slot = Some(value);
                 Some(Scalar::Str(value))
             }
-            (Claim::Aud, Some(b'[')) => match reader.string_list()? {
+            (Claim::Aud, Some(b'"' | b'[')) => match reader.string_list()? {
                 Some(list) => {
-                    registered.aud = Some(Audience::list(list));
-                    Some(Scalar::List(list))
+                    registered.aud = Some(Audience::new(list));
+                    Some(match list {
+                        StrList::One(one) => Scalar::Str(one),
+                        StrList::Many { .. } => Scalar::List(list),
+                    })
                 }
                 None => {
                     self.invalid.get_or_insert(Error::InvalidClaim(claim));

@@ -4,7 +4,7 @@
 use super::authenticate::Authentic;
 use crate::alg::Algorithm;
 use crate::error::Failure;
-use crate::header::{Header, KNOWN_HEADERS};
+use crate::header::Header;
 use crate::json::Reader;
 use crate::{Error, Validation};
 
@@ -74,10 +74,12 @@ impl<'s> UntrustedHeader<'s> {
     }
 }
 
-/// One of the [`KNOWN_HEADERS`], recognized by its encoding: reading it yields exactly what
-/// [`read`] would, without decoding a byte, and it goes through the same checks.
-pub(crate) fn known(b64: &str) -> Option<UntrustedHeader<'static>> {
-    let &(_, alg, typ) = KNOWN_HEADERS.iter().find(|(encoded, ..)| *encoded == b64)?;
+/// One of the algorithm's [`KNOWN_HEADERS`](Sealed::KNOWN_HEADERS), recognized by its encoding:
+/// reading it yields exactly what [`read`] would, without decoding a byte, and it goes through
+/// the same checks.
+pub(crate) fn known<A: Algorithm>(b64: &str) -> Option<UntrustedHeader<'static>> {
+    let &(_, typ) = A::KNOWN_HEADERS.iter().find(|(encoded, _)| *encoded == b64)?;
+    let alg = A::NAME;
     Some(UntrustedHeader {
         header: Header {
             typ,
@@ -163,12 +165,20 @@ mod tests {
         read(decoded.leak(), arena).unwrap().0
     }
 
+    fn known_headers_of<A: Algorithm>() {
+        for (b64, _) in A::KNOWN_HEADERS {
+            assert_eq!(known::<A>(b64), Some(parse(b64)), "{b64}");
+        }
+        assert_eq!(known::<A>("eyJhbGciOiJub25lIn0"), None);
+    }
+
     #[test]
     fn known_headers_read_exactly_as_parsed() {
-        for (b64, ..) in KNOWN_HEADERS {
-            assert_eq!(known(b64), Some(parse(b64)), "{b64}");
-        }
-        assert_eq!(known("eyJhbGciOiJub25lIn0"), None);
+        known_headers_of::<crate::Hs256>();
+        known_headers_of::<crate::Hs384>();
+        known_headers_of::<crate::Hs512>();
+        // Another algorithm's header is not known to this one: it is parsed, and refused.
+        assert_eq!(known::<crate::Hs256>(crate::Hs512::KNOWN_HEADERS[0].0), None);
     }
 
     #[test]
