@@ -1,2 +1,5 @@
-//! Nothing here: this crate exists for `pipeline.rs` (`cargo bench -p microjwt-benches`), whose
-//! criterion dependency must stay out of the library's own build.
+//! The inputs of microjwt's own benchmarks that a test checks too: the `adversarial` group's
+//! hostile tokens (`pipeline.rs` times them, `tests/adversarial.rs` checks their verdicts and
+//! cost ratios). Criterion itself stays a dev-dependency, out of the library's own build.
+
+pub mod adversarial;

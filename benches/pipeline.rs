@@ -1,5 +1,7 @@
 //! Where verify and sign spend their time: one group per pipeline stage, end to end, and the raw
-//! HMAC floor, for HS256/384/512 and a small (~250 B) and large (~1 KiB) payload.
+//! HMAC floor, for HS256/384/512 and a small (~250 B) and large (~1 KiB) payload. Those groups
+//! are named `pipeline/…`: `benches/compare` shares this workspace's `target/criterion`, and its
+//! `verify/hs256/small/floor` (say) is another measurement.
 //!
 //! Stages are measured through the public API: `split` is `UntrustedToken::parse`, `mac` is
 //! `HmacKey::verify_mac` over the signing input (the floor), `header` and `payload` decode (and
@@ -7,11 +9,19 @@
 //! them all — so the claims stage costs `verify − jws`. `verify_unit` walks the claims without a
 //! caller type: `verify_unit − jws` is what a second, validate-only pass would have added.
 //!
+//! `adversarial` verifies hostile tokens (many distinct short names, names with a long common
+//! prefix, names whose hashes collide; in the header or the payload, nested or flat) against a
+//! harmless token of the same length, at 8 and 64 KiB, with one key and a key set, with a good
+//! and a bad MAC: its bytes/s must stay within a small factor of the harmless token's (the inputs
+//! are built in `adversarial.rs`; `tests/adversarial.rs` checks their verdicts and the ratios).
+//!
 //! `cargo bench -p microjwt-benches --bench pipeline`; peers are compared in `benches/compare` (see BENCHMARKS.md).
 
 #![allow(clippy::unwrap_used)] // a benchmark: a failure is a bug report
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use microjwt::{Algorithm, HmacKey, Hs256, Hs384, Hs512, UntrustedToken, Validation};
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
@@ -70,7 +80,7 @@ fn stages<A: Algorithm>(c: &mut Criterion, name: &str, key: &HmacKey<A>, large: 
         .issuer("https://issuer.example")
         .audience(&["api"]);
     let size = if large { "large" } else { "small" };
-    let mut group = c.benchmark_group(format!("verify/{name}/{size}"));
+    let mut group = c.benchmark_group(format!("pipeline/verify/{name}/{size}"));
     group.throughput(Throughput::Bytes(token.len() as u64));
     let mut scratch = [0u8; 4096];
 
@@ -121,7 +131,7 @@ fn stages<A: Algorithm>(c: &mut Criterion, name: &str, key: &HmacKey<A>, large: 
     });
     group.finish();
 
-    let mut group = c.benchmark_group(format!("sign/{name}/{size}"));
+    let mut group = c.benchmark_group(format!("pipeline/sign/{name}/{size}"));
     let claims = claims(large);
     group.bench_function("sign", |b| {
         b.iter(|| {
@@ -148,7 +158,7 @@ fn pipeline(c: &mut Criterion) {
 fn scaling(c: &mut Criterion) {
     let key = HmacKey::<Hs256>::new(&[0x42; 32]).unwrap();
     let validation = Validation::new(NOW).danger_allow_missing_exp();
-    let mut group = c.benchmark_group("verify/hs256/size");
+    let mut group = c.benchmark_group("pipeline/verify/hs256/size");
     for size in [64usize, 256, 1024, 4096, 16384] {
         let filler = "x".repeat(size.saturating_sub(16));
         let payload = serde_json::json!({ "exp": NOW + 60, "f": filler });
@@ -258,12 +268,62 @@ fn logout(c: &mut Criterion) {
     group.finish();
 }
 
+/// Hostile and harmless tokens of the same length: `adversarial/<segment>-<shape>/<size>/<keys>/
+/// <mac>`, e.g. `adversarial/header-hostile-nested/8k/keyset/bad-mac`. Compare each hostile row's
+/// bytes/s with the `harmless` row of the same segment, size, keys and MAC.
+fn adversarial(c: &mut Criterion) {
+    use microjwt::Error;
+    use microjwt_benches::adversarial::{Keys, all_cases, key, key_set, validation};
+
+    let (key, keys) = (key(), key_set());
+    let mut group = c.benchmark_group("adversarial");
+    // A quadratic reader takes seconds per 64 KiB token: flat sampling runs each sample once
+    // rather than 1, 2, 3, … times, and criterion's least sample count keeps such a row to ten
+    // runs, so it still finishes (and shows the blow-up). The figures this group is read for are
+    // ratios against a 4× bound, which ten samples resolve well enough.
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    for case in all_cases() {
+        let validation = validation(case.size);
+        let mut scratch = vec![0u8; microjwt::scratch_len(case.good_mac.len())];
+        group.throughput(Throughput::Bytes(case.good_mac.len() as u64));
+        for keys_mode in Keys::ALL {
+            for (mac, token) in [("good", &case.good_mac), ("bad", &case.bad_mac)] {
+                let verify = |token: &str, scratch: &mut [u8]| {
+                    match keys_mode {
+                        Keys::Single => microjwt::verify::<()>(&key, token, &validation, scratch),
+                        Keys::Set => microjwt::verify::<()>(&keys, token, &validation, scratch),
+                    }
+                    .map(drop)
+                };
+                let want = if mac == "good" {
+                    Ok(())
+                } else {
+                    Err(Error::InvalidSignature)
+                };
+                let id = format!("{}/{}/{mac}-mac", case.id(), keys_mode.name());
+                // Time the path the row is named for, not an early error; checked inside the
+                // routine (once), so that rows a filter leaves out cost nothing.
+                let mut checked = false;
+                group.bench_function(&id, |b| {
+                    if !checked {
+                        assert_eq!(verify(token, &mut scratch), want, "{id}");
+                        checked = true;
+                    }
+                    b.iter(|| verify(black_box(token), &mut scratch))
+                });
+            }
+        }
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(std::time::Duration::from_millis(500))
         .measurement_time(std::time::Duration::from_secs(2))
         .sample_size(50);
-    targets = pipeline, scaling, logout
+    targets = pipeline, scaling, logout, adversarial
 }
 criterion_main!(benches);

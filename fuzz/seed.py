@@ -2,7 +2,7 @@
 """Writes the seed corpus of every fuzz target into fuzz/corpus/<target>/seed-*.
 
 Deterministic: run it again and the files come out byte for byte the same. Tokens that must pass
-the MAC are signed with the fixed key of fuzz/checks.rs (SECRET).
+the MAC are signed with the fixed key of fuzz/src/tokens.rs (SECRET).
 
     python3 fuzz/seed.py
 """

@@ -1,6 +1,7 @@
 //! Replays every committed fuzz input — `fuzz/corpus/<target>/*` and
 //! `fuzz/regressions/<target>/*` — through the same check functions the cargo-fuzz targets run
-//! (`fuzz/checks.rs`, included here by path), on stable, in the normal test suite.
+//! (the `fuzz/` crate's library, `fuzz/src/`, included here by path), on stable, in the normal
+//! test suite.
 //!
 //! A file under `fuzz/regressions/<target>/` is a minimized input that once made a check fail;
 //! it stays there so the bug cannot come back unnoticed.
@@ -13,7 +14,7 @@
     clippy::indexing_slicing
 )]
 
-#[path = "../fuzz/checks.rs"]
+#[path = "../fuzz/src/lib.rs"]
 mod checks;
 
 use std::fs;
@@ -95,24 +96,25 @@ fn seeds_reach_the_checks() {
         fs::read(fuzz_dir().join("corpus").join(target).join(name))
             .unwrap_or_else(|e| panic!("{target}/{name}: {e}"))
     };
+    let genuine = |token: &str| checks::tokens::mac_is_genuine(&checks::tokens::key(), token);
     let token = String::from_utf8(seed("verify_token", "seed-valid-exp-future")).unwrap();
-    assert!(checks::mac_is_genuine(&checks::key(), &token));
+    assert!(genuine(&token));
     let rfc = String::from_utf8(seed("verify_token", "seed-rfc7515-a1")).unwrap();
-    assert!(!checks::mac_is_genuine(&checks::key(), &rfc));
-    assert!(checks::oracle::parse(&seed("claims", "seed-rfc7519-3.1")).is_ok());
+    assert!(!genuine(&rfc));
+    assert!(checks::oracle_json::parse(&seed("claims", "seed-rfc7519-3.1")).is_ok());
     assert_eq!(
-        checks::oracle::parse(&seed("claims", "seed-duplicate-escaped")),
-        Err(checks::oracle::Bad::Duplicate)
+        checks::oracle_json::parse(&seed("claims", "seed-duplicate-escaped")),
+        Err(checks::oracle_json::Bad::Duplicate)
     );
     assert_eq!(
-        checks::oracle::parse(&seed("claims", "seed-nesting-100000")),
-        Err(checks::oracle::Bad::Depth)
+        checks::oracle_json::parse(&seed("claims", "seed-nesting-100000")),
+        Err(checks::oracle_json::Bad::Depth)
     );
 }
 
 #[test]
 fn numeric_date_oracle() {
-    let d = checks::oracle::numeric_date;
+    let d = checks::oracle_date::numeric_date;
     assert_eq!(d("0"), Some((0, 0)));
     assert_eq!(d("-0.0e5"), Some((0, 0)));
     assert_eq!(d("1300819380.5"), Some((1_300_819_380, 500_000_000)));

@@ -3,24 +3,28 @@
 
 Reads target/criterion/**/new/estimates.json (median point estimates, ns)
 together with the sibling benchmark.json (group / function / parameter) and
-prints a Markdown table: ns per op, ratio to `floor`, ratio to `microjwt`.
+prints a Markdown table: ns per op, ratio to `floor`, ratio to `microjwt`,
+for every crate including `lax serde_json` (the hand-written verifier).
 Writes a hand-made SVG plot of verify time vs payload size
 (group verify/hs256/size) to verify_vs_size.svg next to this script.
 
 Standard library only.  Usage:  python3 report.py [criterion_dir]
-(default: $CARGO_TARGET_DIR/criterion or ./target/criterion next to this file).
+(default: $CARGO_TARGET_DIR/criterion, else the workspace's target/criterion as
+`cargo metadata` reports it).
 """
 
 import json
 import math
 import os
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ORDER = ["floor", "microjwt", "jsonwebtoken", "jwt-compact", "jwt", "jwt-simple"]
+ORDER = ["floor", "microjwt", "lax serde_json", "jsonwebtoken", "jwt-compact", "jwt", "jwt-simple"]
 COLORS = {
     "floor": "#777777",
     "microjwt": "#d62728",
+    "lax serde_json": "#8c564b",
     "jsonwebtoken": "#1f77b4",
     "jwt-compact": "#2ca02c",
     "jwt": "#9467bd",
@@ -39,7 +43,18 @@ GROUP_ORDER = [
 def criterion_dir():
     if len(sys.argv) > 1:
         return sys.argv[1]
-    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(HERE, "target")
+    target = os.environ.get("CARGO_TARGET_DIR")
+    if not target:
+        # This crate is a member of the repository's workspace, whose target directory is at the
+        # workspace root, not next to this file: ask cargo, else assume the repository layout.
+        try:
+            out = subprocess.run(
+                ["cargo", "metadata", "--format-version", "1", "--no-deps"],
+                cwd=HERE, capture_output=True, text=True, check=True,
+            ).stdout
+            target = json.loads(out)["target_directory"]
+        except (OSError, subprocess.CalledProcessError, ValueError, KeyError):
+            target = os.path.join(HERE, "..", "..", "target")
     if not os.path.isabs(target):
         target = os.path.join(HERE, target)
     return os.path.join(target, "criterion")
@@ -59,6 +74,8 @@ def load(root):
         except (OSError, ValueError):
             continue
         group = meta.get("group_id")
+        if group not in GROUP_ORDER:
+            continue  # another bench of the workspace (same target/criterion): not ours
         func = meta.get("function_id")
         param = meta.get("value_str")
         if func is None:  # bench_function inside a group without parameter

@@ -1,12 +1,13 @@
 //! Cross-crate HMAC-JWT benchmark: microjwt vs. jsonwebtoken, jwt-compact,
-//! jwt and jwt-simple, with a raw-HMAC `floor`.
+//! jwt and jwt-simple, with a raw-HMAC `floor` and `lax serde_json`, a
+//! verifier written by hand without a JWT crate.
 //!
 //! Run: `cd benches/compare && cargo bench --bench compare`, then
 //! `python3 report.py` for the Markdown table and the SVG plot.
 //!
 //! ## What every crate does per verify (equal work)
 //! Same token bytes for everybody (hand-assembled once with hmac 0.13 +
-//! base64, see `src/lib.rs`), header `{"alg":"HSxxx","typ":"JWT"}`:
+//! base64, see `src/tokens.rs`), header `{"alg":"HSxxx","typ":"JWT"}`:
 //! split, base64-decode, header alg check, MAC check (constant-time), claims
 //! JSON -> struct, exp and nbf required and checked with 60 s leeway, iss ==
 //! "https://issuer.example", aud == "api". Before any timing, every crate must
@@ -38,6 +39,16 @@
 //!   their presence; uses its own HMAC implementation (hmac-sha256/512 crates).
 //!   Sign: `authenticate` takes `JWTClaims` by value -> the prepared claims are
 //!   cloned per call (its registered claims are `Option<String>`).
+//! - lax serde_json: split on dots, a 256-entry table base64url decoder into a
+//!   buffer allocated once outside the loop, the pre-keyed HMAC state cloned
+//!   per call and `verify_slice`, `serde_json::from_slice` of the header (only
+//!   `alg` read) and of the claims into borrowed `&str` fields, then exp/nbf
+//!   (60 s leeway), iss and aud compared: the same checks, none of the
+//!   strictness (no duplicate-name detection, unknown header members such as
+//!   `crit` ignored, non-canonical base64 trailing bits accepted). What
+//!   microjwt's strictness costs is `microjwt − lax serde_json`. Sign:
+//!   `serde_json::to_writer` into a reused buffer, the same table encoder,
+//!   the pre-keyed HMAC; the header is encoded once.
 //! - microjwt: registered claims (iss, sub, aud, exp, nbf, iat, jti) are
 //!   parsed by the crate, the rest into a borrowed `&str` struct, all in a
 //!   caller scratch buffer allocated once outside the loop. Its default
@@ -66,6 +77,7 @@ use microjwt_compare::*;
 
 struct Peers {
     microjwt: MicroJwt,
+    lax: LaxSerdeJson,
     jsonwebtoken: JsonWebToken,
     jwt_compact: JwtCompact,
     jwt: Jwt,
@@ -76,6 +88,7 @@ impl Peers {
     fn new(alg: Alg) -> Self {
         Peers {
             microjwt: MicroJwt::new(alg),
+            lax: LaxSerdeJson::new(alg),
             jsonwebtoken: JsonWebToken::new(alg),
             jwt_compact: JwtCompact::new(alg),
             jwt: Jwt::new(alg),
@@ -112,6 +125,16 @@ fn check_case(case: &Case, p: &Peers) {
         digest_mj(&mj.unwrap_or_else(|e| panic!("microjwt rejects valid ({ctx}): {e:?}"))),
         want,
         "microjwt {ctx}"
+    );
+    let mut lax_buf = LaxSerdeJson::scratch_for(&case.token);
+    assert_eq!(
+        digest_lax(
+            &p.lax
+                .verify(&case.token, &mut lax_buf)
+                .expect("lax serde_json rejects valid")
+        ),
+        want,
+        "lax serde_json {ctx}"
     );
     assert_eq!(
         digest_full(
@@ -151,6 +174,10 @@ fn check_case(case: &Case, p: &Peers) {
             "microjwt accepts {what} ({ctx})"
         );
         assert!(
+            p.lax.verify(bad, &mut lax_buf).is_err(),
+            "lax serde_json accepts {what} ({ctx})"
+        );
+        assert!(
             p.jsonwebtoken.verify(bad).is_err(),
             "jsonwebtoken accepts {what} ({ctx})"
         );
@@ -183,6 +210,14 @@ fn bench_verify_fns(
     g.bench_function(id("microjwt"), |b| {
         b.iter(|| {
             let r = p.microjwt.verify(black_box(token), &mut scratch);
+            black_box(&r);
+        })
+    });
+
+    let mut lax_buf = LaxSerdeJson::scratch_for(token);
+    g.bench_function(id("lax serde_json"), |b| {
+        b.iter(|| {
+            let r = p.lax.verify(black_box(token), &mut lax_buf);
             black_box(&r);
         })
     });
@@ -261,6 +296,12 @@ fn sign_group(c: &mut Criterion) {
             .verify(&t, &mut MicroJwt::scratch_for(&t))
             .is_ok()
     );
+    let (mut lax_json, mut lax_out) = (vec![0u8; 1024], vec![0u8; 1024]);
+    let t = check(
+        "lax serde_json",
+        p.lax.sign(&claims, &mut lax_json, &mut lax_out).to_string(),
+    );
+    assert!(p.lax.verify(&t, &mut LaxSerdeJson::scratch_for(&t)).is_ok());
     let t = check("jsonwebtoken", p.jsonwebtoken.sign(&claims));
     assert!(p.jsonwebtoken.verify(&t).is_ok());
     let t = check("jwt-compact", p.jwt_compact.sign(&jc_claims));
@@ -274,6 +315,12 @@ fn sign_group(c: &mut Criterion) {
     g.bench_function("microjwt", |b| {
         b.iter(|| {
             let t = p.microjwt.sign(black_box(&claims), &mut buf);
+            black_box(t);
+        })
+    });
+    g.bench_function("lax serde_json", |b| {
+        b.iter(|| {
+            let t = p.lax.sign(black_box(&claims), &mut lax_json, &mut lax_out);
             black_box(t);
         })
     });

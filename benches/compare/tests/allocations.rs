@@ -1,6 +1,6 @@
 //! Heap allocations per verify / sign, for every crate in the benchmark.
 //!
-//! Run: `cargo test --release --test allocations -- --nocapture`
+//! Run: `cargo test -p microjwt-compare --release --test allocations -- --nocapture`
 //!
 //! The counting allocator is this test binary's global allocator only; the
 //! criterion bench (`benches/compare.rs`) uses the system allocator untouched.
@@ -76,6 +76,9 @@ fn allocations_per_op() {
         let mj = MicroJwt::new(case.alg);
         let mut scratch = MicroJwt::scratch_for(token);
         assert!(mj.verify(token, &mut scratch).is_ok());
+        let lax = LaxSerdeJson::new(case.alg);
+        let mut lax_buf = LaxSerdeJson::scratch_for(token);
+        assert!(lax.verify(token, &mut lax_buf).is_ok());
         let jwtk = JsonWebToken::new(case.alg);
         let jc = JwtCompact::new(case.alg);
         let jw = Jwt::new(case.alg);
@@ -93,6 +96,11 @@ fn allocations_per_op() {
             name.clone(),
             "microjwt",
             count(|| mj.verify(black_box(token), &mut scratch).is_ok()),
+        ));
+        rows.push((
+            name.clone(),
+            "lax serde_json",
+            count(|| lax.verify(black_box(token), &mut lax_buf).is_ok()),
         ));
         rows.push((
             name.clone(),
@@ -120,6 +128,8 @@ fn allocations_per_op() {
         let js_claims = JwtSimple::sign_input(&claims);
         let mj = MicroJwt::new(alg);
         let mut buf = vec![0u8; 1024];
+        let lax = LaxSerdeJson::new(alg);
+        let (mut lax_json, mut lax_out) = (vec![0u8; 1024], vec![0u8; 1024]);
         let jwtk = JsonWebToken::new(alg);
         let jc = JwtCompact::new(alg);
         let jw = Jwt::new(alg);
@@ -128,6 +138,14 @@ fn allocations_per_op() {
             name.clone(),
             "microjwt",
             count(|| mj.sign(black_box(&claims), &mut buf).len()),
+        ));
+        rows.push((
+            name.clone(),
+            "lax serde_json",
+            count(|| {
+                lax.sign(black_box(&claims), &mut lax_json, &mut lax_out)
+                    .len()
+            }),
         ));
         rows.push((
             name.clone(),
@@ -156,7 +174,7 @@ fn allocations_per_op() {
     println!();
 
     for (op, who, (a, _)) in &rows {
-        if matches!(*who, "floor" | "microjwt") {
+        if matches!(*who, "floor" | "microjwt" | "lax serde_json") {
             assert_eq!(*a, 0.0, "{who} allocates in {op}");
         }
     }
