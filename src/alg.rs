@@ -76,21 +76,39 @@ macro_rules! algorithm {
 // `sign` copies the first instead of serializing it; `verify` recognizes all three without
 // decoding (a unit test in `verify/read_header.rs` proves each reads exactly as parsed). Each
 // algorithm has its own, so firmware for one links only its three.
-algorithm!(Hs256, "HS256", sha2::Sha256, 32, [
-    ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", Some("JWT")),
-    ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9", Some("JWT")),
-    ("eyJhbGciOiJIUzI1NiJ9", None),
-]);
-algorithm!(Hs384, "HS384", sha2::Sha384, 48, [
-    ("eyJhbGciOiJIUzM4NCIsInR5cCI6IkpXVCJ9", Some("JWT")),
-    ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzM4NCJ9", Some("JWT")),
-    ("eyJhbGciOiJIUzM4NCJ9", None),
-]);
-algorithm!(Hs512, "HS512", sha2::Sha512, 64, [
-    ("eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9", Some("JWT")),
-    ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzUxMiJ9", Some("JWT")),
-    ("eyJhbGciOiJIUzUxMiJ9", None),
-]);
+algorithm!(
+    Hs256,
+    "HS256",
+    sha2::Sha256,
+    32,
+    [
+        ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", Some("JWT")),
+        ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9", Some("JWT")),
+        ("eyJhbGciOiJIUzI1NiJ9", None),
+    ]
+);
+algorithm!(
+    Hs384,
+    "HS384",
+    sha2::Sha384,
+    48,
+    [
+        ("eyJhbGciOiJIUzM4NCIsInR5cCI6IkpXVCJ9", Some("JWT")),
+        ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzM4NCJ9", Some("JWT")),
+        ("eyJhbGciOiJIUzM4NCJ9", None),
+    ]
+);
+algorithm!(
+    Hs512,
+    "HS512",
+    sha2::Sha512,
+    64,
+    [
+        ("eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9", Some("JWT")),
+        ("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzUxMiJ9", Some("JWT")),
+        ("eyJhbGciOiJIUzUxMiJ9", None),
+    ]
+);
 
 pub(crate) mod sealed {
     /// Keeps the RustCrypto types out of the public API: only this crate names `Mac`.

@@ -50,9 +50,9 @@ use read_header::CheckedHeader;
 /// The decoded header and payload take about ¾ of the token's length. The rest holds the
 /// unescaped copies of strings with escapes (never longer than the escaped text) and, while an
 /// object is read, 8 bytes per member name; both fit in the decoded length again, plus a fixed
-/// 512 bytes for the name frames of nested objects and the rounding of short segments. A token
-/// whose strings have no escapes needs less: the decoded length plus 8 bytes per name of its
-/// largest object.
+/// 1 KiB for the frames of nested objects, the room to sort the names of a large object, and the
+/// rounding of short segments. A token whose strings have no escapes needs less: the decoded
+/// length plus 8 bytes per name of its largest object.
 ///
 /// ```
 /// const SCRATCH: usize = microjwt::scratch_len(1024);
@@ -63,14 +63,15 @@ pub const fn scratch_len(token_len: usize) -> usize {
     // Decoded: at most ¾ of the token, plus 2 for the rounding of each of two segments. Then, at
     // one time, unescaped strings and name records: a member costs at least 5 bytes of JSON
     // (`"":0,`) and at most 8 bytes of records plus its unescaped text, which is at most its
-    // raw text less the quotes. The frames of open objects (8 bytes each, at most `MAX_DEPTH`
-    // of them) are the rest of the constant.
-    // Saturating: on a 32-bit target a token above ~1.4 GB would otherwise overflow.
+    // raw text less the quotes, so both together are at most 8/5 of the decoded length. The
+    // frames of open objects (8 bytes each, at most `MAX_DEPTH`) and the sorting room are the
+    // constant. Saturating: on a 32-bit target a token above ~1.4 GB would otherwise overflow.
     let decoded = (token_len / 4).saturating_mul(3).saturating_add(4);
+    let constant = 8 * crate::MAX_DEPTH + crate::json::SORT_ROOM + 256;
     decoded
         .saturating_mul(2)
         .saturating_add(decoded / 5 * 3)
-        .saturating_add(512)
+        .saturating_add(constant)
 }
 
 /// Where the key to check a token comes from: one [`HmacKey`] or a [`KeySet`](crate::KeySet).

@@ -77,14 +77,19 @@ impl<'s> Arena<'s> {
     }
 
     /// Pushes a record on the back stack.
+    #[inline]
     pub(crate) fn push(&mut self, record: Record) -> Result<(), Full> {
         if self.room() < 8 {
             return Err(Full);
         }
         self.records += 1;
         let at = self.free.len() - self.records * 8;
-        let slot = self.free.get_mut(at..at + 8).ok_or(Full)?;
-        crate::bytes::copy_prefix(slot, &record);
+        let slot: &mut Record = self
+            .free
+            .get_mut(at..at + 8)
+            .and_then(|slot| slot.try_into().ok())
+            .ok_or(Full)?;
+        *slot = record;
         Ok(())
     }
 
@@ -100,6 +105,16 @@ impl<'s> Arena<'s> {
         let end = self.free.len() - from.min(self.records) * 8;
         let bytes = self.free.get_mut(top..end).unwrap_or_default();
         bytes.as_chunks_mut::<8>().0
+    }
+
+    /// The records from height `from` to the top (as [`Self::records_from`]) and the unused
+    /// room between the front and the stack, for sorting them.
+    pub(crate) fn records_and_room(&mut self, from: usize) -> (&mut [Record], &mut [u8]) {
+        let room = self.room();
+        let end = self.free.len() - from.min(self.records) * 8;
+        let (front, back) = self.free.split_at_mut(room.min(self.free.len()));
+        let records = back.get_mut(..end - room).unwrap_or_default();
+        (records.as_chunks_mut::<8>().0, front)
     }
 
     /// The record at height `index` (0 is the bottom).

@@ -68,6 +68,7 @@ impl<'s> Reader<'s> {
     }
 
     /// Skips whitespace (RFC 8259 §2: space, tab, LF, CR only) and returns the next byte.
+    #[inline]
     pub(crate) fn peek(&mut self) -> Option<u8> {
         let bytes = self.text.as_bytes();
         while let Some(&b) = bytes.get(self.pos) {
@@ -82,12 +83,14 @@ impl<'s> Reader<'s> {
     /// The last byte before the cursor that is not whitespace. At a member or element boundary
     /// it is the opening bracket exactly when no member or element has been read yet, which is
     /// how the reader knows whether a comma is due without anyone keeping a flag.
+    #[inline]
     fn previous(&self) -> Option<u8> {
         let before = self.text.as_bytes().get(..self.pos)?;
         before.iter().rev().copied().find(|&b| !is_whitespace(b))
     }
 
     /// Consumes `byte` after optional whitespace.
+    #[inline]
     pub(crate) fn expect(&mut self, byte: u8) -> Result<(), Failure> {
         if self.peek() == Some(byte) {
             self.pos += 1;
@@ -133,6 +136,7 @@ impl<'s> Reader<'s> {
         Ok(())
     }
 
+    #[inline]
     fn in_object(&self) -> bool {
         self.depth > 0 && self.objects & (1u32 << (self.depth - 1)) != 0
     }
@@ -159,16 +163,19 @@ impl<'s> Reader<'s> {
     /// At a member boundary of the innermost object: reads the next name and its colon, or
     /// returns `None` at the closing brace (left unread). The name is checked against the
     /// object's other names.
+    #[inline]
     pub(crate) fn next_member(&mut self) -> Result<Option<Name<'s>>, Failure> {
         let first = self.previous() == Some(b'{');
         match (self.peek(), first) {
             (Some(b'}'), _) => return Ok(None),
-            (Some(b','), false) => self.pos += 1,
+            (Some(b','), false) => {
+                self.pos += 1;
+                if self.peek() != Some(b'"') {
+                    return Err(SYNTAX);
+                }
+            }
             (Some(b'"'), true) => {}
             _ => return Err(SYNTAX),
-        }
-        if self.peek() != Some(b'"') {
-            return Err(SYNTAX);
         }
         self.names_left = self
             .names_left
@@ -183,6 +190,7 @@ impl<'s> Reader<'s> {
 
     /// At an element boundary of the innermost array: consumes the comma before the next
     /// element and returns `true`, or returns `false` at the closing bracket (left unread).
+    #[inline]
     pub(crate) fn next_element(&mut self) -> Result<bool, Failure> {
         let first = self.previous() == Some(b'[');
         match (self.peek(), first) {
@@ -197,6 +205,7 @@ impl<'s> Reader<'s> {
     }
 
     /// Reads a string literal (the cursor must be at its opening quote, after whitespace).
+    #[inline]
     pub(crate) fn string(&mut self) -> Result<RawStr<'s>, Failure> {
         let bytes = self.text.as_bytes();
         if bytes.get(self.pos) != Some(&b'"') {
@@ -262,6 +271,7 @@ impl<'s> Reader<'s> {
     }
 
     /// Reads a number (the cursor at its first character).
+    #[inline]
     pub(crate) fn number(&mut self) -> Result<Number<'s>, Failure> {
         let (end, integer) = number::scan(self.text.as_bytes(), self.pos).ok_or(SYNTAX)?;
         let text = self.text.get(self.pos..end).ok_or(SYNTAX)?;
@@ -306,8 +316,13 @@ impl<'s> Reader<'s> {
 
     /// Validates and skips one value of any type.
     pub(crate) fn skip_value(&mut self) -> Result<(), Failure> {
-        let base = self.depth;
-        self.walk(base, true)
+        match self.peek() {
+            Some(b'{' | b'[') => {
+                let base = self.depth;
+                self.walk(base, true)
+            }
+            next => self.skip_scalar(next),
+        }
     }
 
     /// Finishes whatever value the cursor is in the middle of — after a caller's type gave up
@@ -326,7 +341,7 @@ impl<'s> Reader<'s> {
                 match self.peek() {
                     Some(b'{') => self.open_object()?,
                     Some(b'[') => self.open_array()?,
-                    _ => self.skip_scalar()?,
+                    next => self.skip_scalar(next)?,
                 }
             }
             if self.depth <= base {
@@ -343,21 +358,26 @@ impl<'s> Reader<'s> {
         }
     }
 
-    /// Validates and skips a string, number or literal.
-    fn skip_scalar(&mut self) -> Result<(), Failure> {
-        match self.peek() {
-            Some(b'"') => self.string().map(drop),
-            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
-            Some(b't') => self.literal("true"),
-            Some(b'f') => self.literal("false"),
-            Some(b'n') => self.literal("null"),
-            _ => Err(SYNTAX),
-        }
+    /// Validates and skips a string, number or literal starting with `next` (just peeked).
+    #[inline]
+    fn skip_scalar(&mut self, next: Option<u8>) -> Result<(), Failure> {
+        let bytes = self.text.as_bytes();
+        let end = match next {
+            Some(b'"') => string::scan(bytes, self.pos + 1).map(|(end, _)| end + 1),
+            Some(b'-' | b'0'..=b'9') => number::scan(bytes, self.pos).map(|(end, _)| end),
+            Some(b't') => return self.literal("true"),
+            Some(b'f') => return self.literal("false"),
+            Some(b'n') => return self.literal("null"),
+            _ => None,
+        };
+        self.pos = end.ok_or(SYNTAX)?;
+        Ok(())
     }
 }
 
 const fn is_whitespace(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+    // Most bytes are above the space: one comparison rejects them.
+    b <= b' ' && matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// Unescaped text is valid UTF-8 by construction (valid input, validated escapes); checked all

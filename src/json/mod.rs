@@ -14,5 +14,6 @@ pub(crate) use arena::Full;
 pub use cursor::MAX_DEPTH;
 pub(crate) use cursor::Reader;
 pub(crate) use de::{DeError, Scalar};
+pub(crate) use names::SORT_ROOM;
 pub(crate) use ser::{WriteError, measure, to_slice};
 pub(crate) use string::{Name, RawStr, StrList, key_of};

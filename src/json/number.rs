@@ -14,6 +14,7 @@ pub(crate) struct Number<'s> {
 
 /// Scans the number starting at `bytes[start]` and returns the index just after it and whether
 /// it is an integer, or `None` if it breaks the grammar (`+1`, `01`, `1.`, `.5`, `1e`, `-`).
+#[inline]
 pub(crate) fn scan(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
     let digits = |i: &mut usize| {
         let from = *i;
@@ -82,7 +83,10 @@ impl Number<'_> {
         }
         // The decimal point sits `point` digits into the mantissa's digits, once the exponent
         // (clamped: beyond ±100 000 the value is out of range or below a nanosecond) moved it.
-        let int_len = mantissa.iter().position(|&b| b == b'.').unwrap_or(mantissa.len());
+        let int_len = mantissa
+            .iter()
+            .position(|&b| b == b'.')
+            .unwrap_or(mantissa.len());
         let point = int_len as i32 + exponent_value(exponent.get(1..).unwrap_or(&[]));
         let (mut secs, mut nanos, mut finer) = (0u64, 0u32, false);
         let mut k = 0i32; // the index of the digit at hand

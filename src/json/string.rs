@@ -38,32 +38,39 @@ impl RawStr<'_> {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Name<'s> {
     pub(crate) raw: RawStr<'s>,
-    /// The first four unescaped bytes, big-endian, zero-padded.
+    /// The first four unescaped bytes, big-endian and zero-padded, mixed (for longer names) with
+    /// a hash of the rest: exact for the short names that are matched by it, and telling apart
+    /// long names that share a prefix.
     pub(crate) key: u32,
     /// The unescaped length.
     len: usize,
 }
 
 impl<'s> Name<'s> {
+    #[inline]
     pub(crate) fn new(raw: RawStr<'s>) -> Self {
         if !raw.escaped {
+            let bytes = raw.raw.as_bytes();
+            let rest = bytes.get(4..).unwrap_or(&[]);
+            let key = key_of(bytes);
             return Self {
                 raw,
-                key: key_of(raw.raw.as_bytes()),
-                len: raw.raw.len(),
+                key: if rest.is_empty() {
+                    key
+                } else {
+                    key ^ hash_rest(rest.iter().copied())
+                },
+                len: bytes.len(),
             };
         }
-        let (mut first4, mut len) = ([0u8; 4], 0);
-        for byte in Unescaped::new(raw.raw) {
-            if let Some(slot) = first4.get_mut(len) {
-                *slot = byte;
-            }
-            len += 1;
+        let mut first4 = [0u8; 4];
+        for (slot, byte) in first4.iter_mut().zip(Unescaped::new(raw.raw)) {
+            *slot = byte;
         }
         Self {
             raw,
-            key: u32::from_be_bytes(first4),
-            len,
+            key: u32::from_be_bytes(first4) ^ hash_rest(Unescaped::new(raw.raw).skip(4)),
+            len: Unescaped::new(raw.raw).count(),
         }
     }
 
@@ -83,7 +90,19 @@ impl<'s> Name<'s> {
     }
 }
 
+/// FNV-1a over the bytes after a name's first four, zero when there are none. Only a sort key:
+/// names whose keys agree are compared in full, so what the hash does with any input bounds
+/// nothing but the constant factor.
+#[inline]
+fn hash_rest(bytes: impl Iterator<Item = u8>) -> u32 {
+    bytes.fold(0, |h, b| {
+        let h = if h == 0 { 0x811c_9dc5 } else { h };
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
 /// The first four bytes of `bytes`, big-endian, zero-padded.
+#[inline]
 pub(crate) const fn key_of(bytes: &[u8]) -> u32 {
     u32::from_be_bytes(match *bytes {
         [a, b, c, d, ..] => [a, b, c, d],
@@ -95,14 +114,25 @@ pub(crate) const fn key_of(bytes: &[u8]) -> u32 {
 }
 
 /// Orders two string contents, each given as the text from its first byte to (at least) its
-/// closing quote, by their unescaped bytes.
+/// closing quote, by their unescaped bytes: a byte comparison when neither has escapes.
 pub(crate) fn cmp_contents(a: &str, b: &str) -> Ordering {
-    Unescaped::new(a).cmp(Unescaped::new(b))
+    match (plain_content(a), plain_content(b)) {
+        (Some(a), Some(b)) => a.cmp(b),
+        _ => Unescaped::new(a).cmp(Unescaped::new(b)),
+    }
+}
+
+/// The content up to the closing quote, if no escape comes before it.
+fn plain_content(text: &str) -> Option<&[u8]> {
+    let bytes = text.as_bytes();
+    let end = find_attention(bytes, 0);
+    (bytes.get(end) == Some(&b'"')).then(|| bytes.get(..end))?
 }
 
 /// Scans the string content starting at `bytes[from]` (just after the opening quote) and returns
 /// the index of its closing quote and whether it has escapes, or `None` if the string is invalid
 /// (a raw control character, a bad escape, a lone surrogate, or no closing quote).
+#[inline]
 pub(crate) fn scan(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
     let mut i = from;
     let mut escaped = false;
@@ -131,12 +161,21 @@ const fn needs_attention(b: u8) -> bool {
 /// word whose lowest set high bit marks the first matching byte. The classic zero-byte trick can
 /// also flag bytes *after* a true match (a borrow ripples upward), never before one, so the lowest
 /// flag is exact.
+#[inline]
 fn find_attention(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let rest = bytes.get(from..).unwrap_or(&[]);
+    // Names and most values are short: look at the first bytes one by one before setting up
+    // the word-wise search.
     let mut i = from;
+    for _ in 0..8 {
+        match bytes.get(i) {
+            Some(&b) if !needs_attention(b) => i += 1,
+            _ => return i,
+        }
+    }
+    let rest = bytes.get(i..).unwrap_or(&[]);
     for chunk in rest.as_chunks::<8>().0 {
         let word = u64::from_le_bytes(*chunk);
         let flags = zero_byte(word ^ (ONES * u64::from(b'"')))
@@ -352,6 +391,13 @@ mod tests {
         assert!(raw(r"\u0065xp").eq_raw(&raw("exp")));
         assert_eq!(Name::new(raw(r"\u0065xp")).key, Name::new(raw("exp")).key);
         assert_eq!(Name::new(raw("ab")).key, u32::from_be_bytes(*b"ab\0\0"));
+        let long = |name| Name::new(raw(name)).key;
+        assert_eq!(long(r"prefix-\u0031"), long("prefix-1"));
+        assert_ne!(
+            long("prefix-1"),
+            long("prefix-2"),
+            "a shared prefix, told apart"
+        );
         assert!(Name::new(raw(r"\u0065xp")).is("exp"));
         assert!(!Name::new(raw(r"exp\u0000")).is("exp"), "same key, longer");
         assert!(Name::new(raw("key_ops")).is("key_ops"));

@@ -13,7 +13,7 @@
 //! cannot skip a check.
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, IgnoredAny, Visitor};
+use serde::de::{self, DeserializeSeed, Visitor};
 
 use super::authenticate::Authentic;
 use super::read_header::CheckedHeader;
@@ -209,9 +209,11 @@ impl<'s, A: Algorithm> TopLevel<'_, 's, '_, A> {
             pending: Pending::None,
         };
         let value = visitor.visit_map(&mut members)?;
-        // A visitor may stop before seeing the end; finish the walk so every claim is checked.
-        while de::MapAccess::next_key::<IgnoredAny>(&mut members)?.is_some() {
-            de::MapAccess::next_value::<IgnoredAny>(&mut members)?;
+        // A visitor may stop before seeing the end (`()` does at once); finish the walk so every
+        // claim is checked.
+        if !self.walk.done {
+            self.reader.recover(1)?;
+            self.walk.finish(self.reader)?;
         }
         Ok(value)
     }
@@ -315,6 +317,8 @@ impl<'s, A: Algorithm> de::MapAccess<'s> for Members<'_, 's, '_, A> {
 /// Which registered claim a member name is, if any. Every one has three bytes, so a name is
 /// matched by its length and key (its unescaped first four bytes) in one table.
 fn registered(name: &Name<'_>) -> Option<Claim> {
+    // Built at compile time, where an out-of-bounds index is a compile error, not a panic.
+    #[allow(clippy::indexing_slicing)]
     const TABLE: [(u32, Claim); 7] = {
         let mut table = [(0, Claim::Iss); 7];
         let mut i = 0;
