@@ -114,7 +114,8 @@ pub enum Error {
     Json,
     /// JSON nested deeper than [`MAX_DEPTH`](crate::MAX_DEPTH) arrays and objects.
     NestingTooDeep,
-    /// An object repeats a member name (RFC 7515 §4, RFC 7519 §4).
+    /// An object repeats a member name (RFC 7515 §4, RFC 7519 §4); from `sign`, the claims would
+    /// write one twice.
     DuplicateMember,
     /// A header parameter this crate reads (`alg`, `typ`, `cty`, `kid`) is not a string, or the
     /// header is not a JSON object.

@@ -14,6 +14,18 @@
 //! `serde_json` writes a positive exponent as `1e+300` instead, and both are valid JSON. Strings escape `"`, `\`
 //! and U+0000–U+001F only (short forms `\b \f \n \r \t`, otherwise `\u00xx` in lowercase
 //! hex); everything else, including `/`, U+2028 and all non-ASCII, is written raw as UTF-8.
+//!
+//! No object is written with a repeated member name (RFC 7515 §4, RFC 7519 §4): a verifier that
+//! keeps the last of two `exp`s would read another token than one that keeps the first. The
+//! first [`KEYS_COMPARED`] names of each object are compared as they are written; when an
+//! object has more, [`Written::large`] says so and `sign` reads the whole document back with
+//! the strict reader before it uses it.
+//!
+//! serde_json's `arbitrary_precision` and `raw_value` features encode numbers and raw JSON as
+//! structs with private names; with either feature on anywhere in a build (features unify), a
+//! naive serializer would write those structs. Here a private number is checked against the
+//! RFC 8259 grammar and written as the number it is, as serde_json writes it, and a raw value
+//! is refused: this writer does not vouch for JSON it did not write.
 
 use core::fmt::{self, Display};
 use serde::ser::{self, Impossible, Serialize};
@@ -28,8 +40,12 @@ pub(crate) enum WriteError {
     BufferFull,
     /// The value has no faithful JSON form: a NaN or infinite float, a map key that is not
     /// a string, char, integer or unit variant (e.g. a bool, float, `None` or compound key),
-    /// or a user's `Serialize`/`Display` impl reported an error.
+    /// serde_json's private raw value, or a user's `Serialize`/`Display` impl reported an error.
     Unsupported,
+    /// An object would have the same member name twice.
+    DuplicateName,
+    /// Arrays and objects nested deeper than [`super::MAX_DEPTH`], which no verifier here reads.
+    TooDeep,
 }
 
 impl Display for WriteError {
@@ -37,6 +53,8 @@ impl Display for WriteError {
         f.write_str(match self {
             Self::BufferFull => "JSON output buffer is full",
             Self::Unsupported => "value has no JSON representation",
+            Self::DuplicateName => "an object would repeat a member name",
+            Self::TooDeep => "arrays and objects nested too deeply",
         })
     }
 }
@@ -50,32 +68,67 @@ impl ser::Error for WriteError {
     }
 }
 
-/// Serializes `value` as compact JSON into `out`, returning the number of bytes written.
+/// How many names of each object the writer compares as it writes them.
+pub(crate) const KEYS_COMPARED: usize = 16;
+
+/// What [`to_slice`] wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Written {
+    pub(crate) len: usize,
+    /// An object had more than [`KEYS_COMPARED`] names: the rest were not compared.
+    pub(crate) large: bool,
+}
+
+/// Serializes `value` as compact JSON into `out`.
 ///
 /// On error, `out` may hold a partial document that must not be used.
 pub(crate) fn to_slice<T: Serialize + ?Sized>(
     value: &T,
     out: &mut [u8],
-) -> Result<usize, WriteError> {
+) -> Result<Written, WriteError> {
     let mut ser = Serializer {
         out,
         len: 0,
         measure: false,
+        names: 0,
+        large: false,
+        depth: 0,
     };
     value.serialize(&mut ser)?;
-    Ok(ser.len)
+    Ok(Written {
+        len: ser.len,
+        large: ser.large,
+    })
 }
 
-/// The number of bytes [`to_slice`] would write for `value`, with no buffer at all: how `sign`
-/// tells a caller exactly how large a buffer must be.
-pub(crate) fn measure<T: Serialize + ?Sized>(value: &T) -> Result<usize, WriteError> {
+/// What [`measure`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Measured {
+    pub(crate) len: usize,
+    /// Member names written, over all objects.
+    pub(crate) names: usize,
+    /// As [`Written::large`].
+    pub(crate) large: bool,
+}
+
+/// What [`to_slice`] would write for `value`, with no buffer at all: how `sign` tells a caller
+/// exactly how large a buffer must be. Names are not compared (there is nothing to compare them
+/// in); writing does that.
+pub(crate) fn measure<T: Serialize + ?Sized>(value: &T) -> Result<Measured, WriteError> {
     let mut ser = Serializer {
         out: &mut [],
         len: 0,
         measure: true,
+        names: 0,
+        large: false,
+        depth: 0,
     };
     value.serialize(&mut ser)?;
-    Ok(ser.len)
+    Ok(Measured {
+        len: ser.len,
+        names: ser.names,
+        large: ser.large,
+    })
 }
 
 /// Cursor over the caller's buffer: `out[..len]` is what has been written so far.
@@ -84,6 +137,12 @@ struct Serializer<'b> {
     len: usize,
     /// Count the bytes instead of writing them.
     measure: bool,
+    /// Member names written so far.
+    names: usize,
+    /// An object had more than [`KEYS_COMPARED`] names.
+    large: bool,
+    /// Arrays and objects open around the cursor.
+    depth: usize,
 }
 
 /// Bytes that cannot appear raw inside a JSON string.
@@ -299,20 +358,35 @@ impl<'b> Serializer<'b> {
         }
     }
 
-    /// Writes `{"variant":` — the opening of every non-unit enum variant.
+    /// Writes `{"variant":` — the opening of every non-unit enum variant, one level deeper.
     fn variant_open(&mut self, variant: &str) -> Result {
+        if self.depth >= super::MAX_DEPTH {
+            return Err(WriteError::TooDeep);
+        }
+        self.depth += 1;
         self.push(b'{')?;
         self.string(variant)?;
         self.push(b':')
     }
 
     fn compound<'a>(&'a mut self, open: u8, end: &'static [u8]) -> Result<Compound<'a, 'b>> {
+        if self.depth >= super::MAX_DEPTH {
+            return Err(WriteError::TooDeep);
+        }
+        self.depth += 1;
         self.push(open)?;
         Ok(Compound {
             ser: self,
             first: true,
             end,
+            keys: Keys::default(),
+            number: false,
         })
+    }
+
+    /// The text written since `start`.
+    fn since(&self, start: usize) -> &[u8] {
+        self.out.get(start..self.len).unwrap_or(&[])
     }
 }
 
@@ -446,6 +520,7 @@ impl<'a, 'b> ser::Serializer for &'a mut Serializer<'b> {
     ) -> Result {
         self.variant_open(variant)?;
         value.serialize(&mut *self)?;
+        self.depth -= 1;
         self.push(b'}')
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a, 'b>> {
@@ -470,8 +545,18 @@ impl<'a, 'b> ser::Serializer for &'a mut Serializer<'b> {
     fn serialize_map(self, _: Option<usize>) -> Result<Compound<'a, 'b>> {
         self.compound(b'{', b"}")
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, 'b>> {
-        self.compound(b'{', b"}")
+    fn serialize_struct(self, name: &'static str, _: usize) -> Result<Compound<'a, 'b>> {
+        match name {
+            PRIVATE_NUMBER => Ok(Compound {
+                ser: self,
+                first: true,
+                end: b"",
+                keys: Keys::default(),
+                number: true,
+            }),
+            PRIVATE_RAW_VALUE => Err(WriteError::Unsupported),
+            _ => self.compound(b'{', b"}"),
+        }
     }
     fn serialize_struct_variant(
         self,
@@ -493,6 +578,19 @@ struct Compound<'a, 'b> {
     ser: &'a mut Serializer<'b>,
     first: bool,
     end: &'static [u8],
+    /// The names of an object, as written.
+    keys: Keys,
+    /// serde_json's private number struct: its one field is written as a bare number.
+    number: bool,
+}
+
+/// The first [`KEYS_COMPARED`] names of an object: a key (as the reader's) and where the name's
+/// escaped text is in the output. The writer's escaping is canonical, so two names are equal
+/// exactly when their escaped texts are.
+#[derive(Default)]
+struct Keys {
+    seen: [(u32, u32, u32); KEYS_COMPARED],
+    len: usize,
 }
 
 impl Compound<'_, '_> {
@@ -509,14 +607,60 @@ impl Compound<'_, '_> {
         value.serialize(&mut *self.ser)
     }
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result {
+        if self.number {
+            return value.serialize(RawNumber(&mut *self.ser));
+        }
         self.separator()?;
+        let start = self.ser.len;
         self.ser.quoted(key, b":")?;
+        self.name_written(start, 2)?;
         value.serialize(&mut *self.ser)
     }
+    /// Checks the name written from `start` (its quotes and `suffix_len` bytes after them
+    /// included) against the object's earlier names.
+    fn name_written(&mut self, start: usize, suffix_len: usize) -> Result {
+        self.ser.names += 1;
+        if self.ser.measure {
+            self.ser.large |= self.keys.len == KEYS_COMPARED;
+            self.keys.len = (self.keys.len + 1).min(KEYS_COMPARED);
+            return Ok(());
+        }
+        let text = self.ser.since(start);
+        let name = text
+            .get(1..text.len().saturating_sub(suffix_len))
+            .unwrap_or(&[]);
+        let key = super::string::name_key(name);
+        let at = start + 1;
+        for &(k, a, l) in self.keys.seen.get(..self.keys.len).unwrap_or(&[]) {
+            let earlier = self.ser.out.get(a as usize..(a + l) as usize);
+            if k == key && earlier == Some(name) {
+                return Err(WriteError::DuplicateName);
+            }
+        }
+        match self.keys.seen.get_mut(self.keys.len) {
+            Some(slot) => {
+                let (at, len) = (u32::try_from(at), u32::try_from(name.len()));
+                *slot = (key, at.unwrap_or(u32::MAX), len.unwrap_or(0));
+                self.keys.len += 1;
+            }
+            None => self.ser.large = true,
+        }
+        Ok(())
+    }
     fn close(self) -> Result {
+        // `end` closes one level, or two for a variant's `]}` or `}}`; none for a raw number.
+        self.ser.depth -= self.end.len();
         self.ser.extend(self.end)
     }
 }
+
+/// The struct serde_json writes a number as, with `arbitrary_precision` on, and its one field.
+const PRIVATE_NUMBER: &str = "$serde_json::private::Number";
+/// The struct serde_json writes a `RawValue` as, with `raw_value` on.
+const PRIVATE_RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+/// The value of serde_json's private number: a string that must be a JSON number, written bare.
+struct RawNumber<'s, 'b>(&'s mut Serializer<'b>);
 
 /// Implements the element-style compound traits by forwarding to `Compound::element`.
 macro_rules! element_traits {
@@ -563,8 +707,10 @@ impl ser::SerializeMap for Compound<'_, '_> {
     type Error = WriteError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result {
         self.separator()?;
+        let start = self.ser.len;
         key.serialize(MapKey(&mut *self.ser))?;
-        self.ser.push(b':')
+        self.ser.push(b':')?;
+        self.name_written(start, 2)
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
         value.serialize(&mut *self.ser)
@@ -666,6 +812,72 @@ impl ser::Serializer for MapKey<'_, '_> {
         serialize_struct_variant(&'static str, u32, &'static str, usize) -> SerializeStructVariant);
 }
 
+impl ser::Serializer for RawNumber<'_, '_> {
+    type Ok = ();
+    type Error = WriteError;
+    type SerializeSeq = NoCompound;
+    type SerializeTuple = NoCompound;
+    type SerializeTupleStruct = NoCompound;
+    type SerializeTupleVariant = NoCompound;
+    type SerializeMap = NoCompound;
+    type SerializeStruct = NoCompound;
+    type SerializeStructVariant = NoCompound;
+
+    fn serialize_str(self, v: &str) -> Result {
+        let number = super::number::scan(v.as_bytes(), 0);
+        if number.is_none_or(|(end, _)| end != v.len()) {
+            return Err(WriteError::Unsupported);
+        }
+        self.0.extend(v.as_bytes())
+    }
+
+    reject!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_i128(i128),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_u128(u128),
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_char(char),
+        serialize_bytes(&[u8]),
+        serialize_none(),
+        serialize_unit(),
+        serialize_unit_struct(&'static str),
+        serialize_unit_variant(&'static str, u32, &'static str)
+    );
+    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result {
+        Err(WriteError::Unsupported)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, _: &T) -> Result {
+        Err(WriteError::Unsupported)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result {
+        Err(WriteError::Unsupported)
+    }
+    reject!(serialize_seq(Option<usize>) -> SerializeSeq, serialize_tuple(usize) -> SerializeTuple,
+        serialize_tuple_struct(&'static str, usize) -> SerializeTupleStruct,
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> SerializeTupleVariant,
+        serialize_map(Option<usize>) -> SerializeMap,
+        serialize_struct(&'static str, usize) -> SerializeStruct,
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> SerializeStructVariant);
+    fn collect_str<T: Display + ?Sized>(self, _: &T) -> Result {
+        Err(WriteError::Unsupported)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;
@@ -681,13 +893,13 @@ mod tests {
         for len in 0..expected.len() {
             let short = buf.get_mut(..len).unwrap_or_default();
             assert_eq!(
-                to_slice(value, short),
+                to_slice(value, short).map(|w| w.len),
                 Err(WriteError::BufferFull),
                 "len {len}"
             );
         }
         let exact = buf.get_mut(..expected.len()).unwrap_or_default();
-        assert_eq!(to_slice(value, exact), Ok(expected.len()));
+        assert_eq!(to_slice(value, exact).map(|w| w.len), Ok(expected.len()));
         assert_eq!(buf.get(..expected.len()), Some(expected.as_bytes()));
     }
 
@@ -697,7 +909,10 @@ mod tests {
     }
 
     fn fails<T: Serialize + ?Sized>(value: &T) {
-        assert_eq!(to_slice(value, &mut [0; 256]), Err(WriteError::Unsupported));
+        assert_eq!(
+            to_slice(value, &mut [0; 256]).map(|w| w.len),
+            Err(WriteError::Unsupported)
+        );
     }
 
     #[derive(Serialize)]
@@ -871,7 +1086,7 @@ mod tests {
         fails(&[Some(Raw::Custom)]);
         fails(&Raw::BadDisplay);
         // A `Display` value that overflows reports the real cause.
-        let result = to_slice(&Raw::Display, &mut [0; 3]);
+        let result = to_slice(&Raw::Display, &mut [0; 3]).map(|w| w.len);
         assert_eq!(result, Err(WriteError::BufferFull));
     }
 }

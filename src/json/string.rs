@@ -90,6 +90,12 @@ impl<'s> Name<'s> {
     }
 }
 
+/// The key [`Name::new`] gives an unescaped name of these bytes; for the writer, which compares
+/// the names it writes by their (canonical) escaped text.
+pub(crate) fn name_key(bytes: &[u8]) -> u32 {
+    key_of(bytes) ^ hash_rest(bytes.iter().copied().skip(4))
+}
+
 /// FNV-1a over the bytes after a name's first four, zero when there are none. Only a sort key:
 /// names whose keys agree are compared in full, so what the hash does with any input bounds
 /// nothing but the constant factor.
