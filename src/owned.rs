@@ -65,7 +65,7 @@ pub fn sign_to_string_with_header<A: Algorithm, T: Serialize + ?Sized>(
     header: &HeaderOptions<'_>,
     claims: &T,
 ) -> Result<String, Error> {
-    let mut buf = vec![0u8; crate::sign::buffer_len(key, header, claims)?];
+    let mut buf = vec![0u8; crate::sign::token_len(key, header, claims)?];
     let len = crate::sign_with_header(key, header, claims, &mut buf)?.len();
     buf.truncate(len);
     String::from_utf8(buf).map_err(|_| Error::Unserializable)

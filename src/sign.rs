@@ -77,7 +77,7 @@ pub fn sign_with_header<'b, A: Algorithm, T: Serialize + ?Sized>(
         }
         // Only now is the size worth computing: it serializes everything once more.
         Err(Failure::Full) => Err(Error::BufferTooSmall {
-            needed: needed_len::<A, _>(&header, claims)?,
+            needed: signed_len::<A, _>(&header, claims)?,
         }),
         Err(Failure::Reject(e)) => Err(e),
     }
@@ -127,25 +127,11 @@ fn known_header<A: Algorithm>(header: &HeaderJson<'_>) -> Option<&'static str> {
 /// Serializes `value` as a JSON object and base64url-encodes it in place at the front of `buf`,
 /// returning the encoded length.
 fn write_segment<T: Serialize + ?Sized>(value: &T, buf: &mut [u8]) -> Result<usize, Failure> {
-    let written = json::to_slice(value, buf).map_err(write_failure)?;
+    let json_len = json::to_slice(value, buf).map_err(write_failure)?;
     if buf.first() != Some(&b'{') {
         return Err(Error::Unserializable.into());
     }
-    if written.large {
-        let (json, rest) = buf.split_at_mut_checked(written.len).ok_or(Failure::Full)?;
-        read_back(json, rest)?;
-    }
-    encode_in_place(buf, written.len)
-}
-
-/// Reads JSON this crate just wrote back with the strict reader, for the repeated names the
-/// writer does not compare itself (beyond the first 16 of an object). `arena` is the unused rest of the caller's buffer;
-/// [`buffer_len`] counts in what this needs.
-fn read_back(json: &[u8], arena: &mut [u8]) -> Result<(), Failure> {
-    let text = core::str::from_utf8(json).map_err(|_| Error::Unserializable)?;
-    let mut reader = json::Reader::new(text, arena)?;
-    reader.skip_value()?;
-    reader.end()
+    encode_in_place(buf, json_len)
 }
 
 /// Base64url-encodes `buf[..len]` into `buf[..encoded_len(len)]`, saving a second buffer the
@@ -178,15 +164,15 @@ fn encode_in_place(buf: &mut [u8], len: usize) -> Result<usize, Failure> {
     }
 }
 
-/// The size of buffer [`sign_with_header`] needs, found by serializing into a counter: the
-/// token's length, or more when a large object must be read back ([`read_back`]).
+/// The exact length of the token [`sign_with_header`] makes, found by serializing into a
+/// counter: the buffer size to allocate.
 #[cfg(feature = "std")]
-pub(crate) fn buffer_len<A: Algorithm, T: Serialize + ?Sized>(
+pub(crate) fn token_len<A: Algorithm, T: Serialize + ?Sized>(
     key: &HmacKey<A>,
     header: &HeaderOptions<'_>,
     claims: &T,
 ) -> Result<usize, Error> {
-    needed_len::<A, _>(&header_json(key, header), claims)
+    signed_len::<A, _>(&header_json(key, header), claims)
 }
 
 fn header_json<'a, A: Algorithm>(
@@ -201,10 +187,8 @@ fn header_json<'a, A: Algorithm>(
     }
 }
 
-/// The size of buffer `sign` needs, found by serializing into a counter: the token's exact
-/// length, unless a large object is read back ([`read_back`]): that needs the payload's JSON
-/// plus room for its names (8 bytes each) and for the frames of nested objects.
-fn needed_len<A: Algorithm, T: Serialize + ?Sized>(
+/// The exact length of the token `sign` would make, found by serializing into a counter.
+fn signed_len<A: Algorithm, T: Serialize + ?Sized>(
     header: &HeaderJson<'_>,
     claims: &T,
 ) -> Result<usize, Error> {
@@ -212,18 +196,13 @@ fn needed_len<A: Algorithm, T: Serialize + ?Sized>(
         WriteError::TooDeep => Error::NestingTooDeep,
         _ => Error::Unserializable,
     };
-    let header = base64url::encoded_len(json::measure(header).map_err(unserializable)?.len);
+    let header = json::measure(header).map_err(unserializable)?;
     let payload = json::measure(claims).map_err(unserializable)?;
-    let token = header
+    Ok(base64url::encoded_len(header)
         + 1
-        + base64url::encoded_len(payload.len)
+        + base64url::encoded_len(payload)
         + 1
-        + base64url::encoded_len(A::TAG_LEN.min(MAX_TAG_LEN));
-    if !payload.large {
-        return Ok(token);
-    }
-    let read_back = header + 1 + payload.len + 8 * payload.names + 8 * json::MAX_DEPTH;
-    Ok(token.max(read_back))
+        + base64url::encoded_len(A::TAG_LEN.min(MAX_TAG_LEN)))
 }
 
 fn write_failure(e: WriteError) -> Failure {

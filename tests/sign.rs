@@ -170,8 +170,8 @@ fn sign_refuses_an_object_that_repeats_a_name_at_any_depth() {
     );
 }
 
-/// Objects of more than 16 names are read back by the strict reader: a repeat anywhere in them
-/// is found, the buffer size `sign` asks for is enough for that, and `sign_to_string` works.
+/// Beyond an object's first 16 names, a name is compared with the earlier ones as written: a
+/// repeat anywhere is found, and the token still fits a buffer of exactly its length.
 #[test]
 fn large_objects_are_checked_whole() {
     #[derive(Serialize)]
@@ -192,11 +192,12 @@ fn large_objects_are_checked_whole() {
     let mut scratch = vec![0u8; microjwt::scratch_len(token.len())];
     let v = Validation::new(1000).max_token_len(1 << 20);
     assert!(microjwt::verify::<Value>(&key(), &token, &v, &mut scratch).is_ok());
-    // The buffer `BufferTooSmall` asks for is enough.
+    // The buffer `BufferTooSmall` asks for is the token's length, and enough.
     let needed = match microjwt::sign(&key(), &many, &mut [0u8; 16]) {
         Err(Error::BufferTooSmall { needed }) => needed,
         other => panic!("{other:?}"),
     };
+    assert_eq!(needed, token.len());
     let mut exact = vec![0u8; needed];
     assert_eq!(microjwt::sign(&key(), &many, &mut exact).unwrap(), token);
     // A repeat far beyond the first sixteen names.

@@ -16,10 +16,11 @@
 //! hex); everything else, including `/`, U+2028 and all non-ASCII, is written raw as UTF-8.
 //!
 //! No object is written with a repeated member name (RFC 7515 §4, RFC 7519 §4): a verifier that
-//! keeps the last of two `exp`s would read another token than one that keeps the first. The
-//! first [`KEYS_COMPARED`] names of each object are compared as they are written; when an
-//! object has more, [`Written::large`] says so and `sign` reads the whole document back with
-//! the strict reader before it uses it.
+//! keeps the last of two `exp`s would read another token than one that keeps the first. Each
+//! name is compared, as it is written, with the object's earlier names: by a key kept for the
+//! first [`KEYS_COMPARED`] (a few integer comparisons for a typical claims set), and beyond them
+//! by reading the object's names back from the output, which needs no memory but costs, for an
+//! object of `n` names, `n²/2` comparisons: cheap for claims, slow for a map of many thousands.
 //!
 //! serde_json's `arbitrary_precision` and `raw_value` features encode numbers and raw JSON as
 //! structs with private names; with either feature on anywhere in a build (features unify), a
@@ -71,64 +72,35 @@ impl ser::Error for WriteError {
 /// How many names of each object the writer compares as it writes them.
 pub(crate) const KEYS_COMPARED: usize = 16;
 
-/// What [`to_slice`] wrote.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Written {
-    pub(crate) len: usize,
-    /// An object had more than [`KEYS_COMPARED`] names: the rest were not compared.
-    pub(crate) large: bool,
-}
-
-/// Serializes `value` as compact JSON into `out`.
+/// Serializes `value` as compact JSON into `out`, returning the number of bytes written.
 ///
 /// On error, `out` may hold a partial document that must not be used.
 pub(crate) fn to_slice<T: Serialize + ?Sized>(
     value: &T,
     out: &mut [u8],
-) -> Result<Written, WriteError> {
+) -> Result<usize, WriteError> {
     let mut ser = Serializer {
         out,
         len: 0,
         measure: false,
-        names: 0,
-        large: false,
         depth: 0,
     };
     value.serialize(&mut ser)?;
-    Ok(Written {
-        len: ser.len,
-        large: ser.large,
-    })
+    Ok(ser.len)
 }
 
-/// What [`measure`] found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Measured {
-    pub(crate) len: usize,
-    /// Member names written, over all objects.
-    pub(crate) names: usize,
-    /// As [`Written::large`].
-    pub(crate) large: bool,
-}
-
-/// What [`to_slice`] would write for `value`, with no buffer at all: how `sign` tells a caller
-/// exactly how large a buffer must be. Names are not compared (there is nothing to compare them
-/// in); writing does that.
-pub(crate) fn measure<T: Serialize + ?Sized>(value: &T) -> Result<Measured, WriteError> {
+/// The number of bytes [`to_slice`] would write for `value`, with no buffer at all: how `sign`
+/// tells a caller exactly how large a buffer must be. Names are not compared (there is nothing
+/// to compare them in); writing does that.
+pub(crate) fn measure<T: Serialize + ?Sized>(value: &T) -> Result<usize, WriteError> {
     let mut ser = Serializer {
         out: &mut [],
         len: 0,
         measure: true,
-        names: 0,
-        large: false,
         depth: 0,
     };
     value.serialize(&mut ser)?;
-    Ok(Measured {
-        len: ser.len,
-        names: ser.names,
-        large: ser.large,
-    })
+    Ok(ser.len)
 }
 
 /// Cursor over the caller's buffer: `out[..len]` is what has been written so far.
@@ -137,10 +109,6 @@ struct Serializer<'b> {
     len: usize,
     /// Count the bytes instead of writing them.
     measure: bool,
-    /// Member names written so far.
-    names: usize,
-    /// An object had more than [`KEYS_COMPARED`] names.
-    large: bool,
     /// Arrays and objects open around the cursor.
     depth: usize,
 }
@@ -376,6 +344,7 @@ impl<'b> Serializer<'b> {
         self.depth += 1;
         self.push(open)?;
         Ok(Compound {
+            start: self.len,
             ser: self,
             first: true,
             end,
@@ -548,6 +517,7 @@ impl<'a, 'b> ser::Serializer for &'a mut Serializer<'b> {
     fn serialize_struct(self, name: &'static str, _: usize) -> Result<Compound<'a, 'b>> {
         match name {
             PRIVATE_NUMBER => Ok(Compound {
+                start: self.len,
                 ser: self,
                 first: true,
                 end: b"",
@@ -576,6 +546,8 @@ impl<'a, 'b> ser::Serializer for &'a mut Serializer<'b> {
 /// An open array or object; `end` closes it (plus the variant wrapper's `}` if any).
 struct Compound<'a, 'b> {
     ser: &'a mut Serializer<'b>,
+    /// Where the members start in the output, just after the opening bracket.
+    start: usize,
     first: bool,
     end: &'static [u8],
     /// The names of an object, as written.
@@ -619,10 +591,7 @@ impl Compound<'_, '_> {
     /// Checks the name written from `start` (its quotes and `suffix_len` bytes after them
     /// included) against the object's earlier names.
     fn name_written(&mut self, start: usize, suffix_len: usize) -> Result {
-        self.ser.names += 1;
         if self.ser.measure {
-            self.ser.large |= self.keys.len == KEYS_COMPARED;
-            self.keys.len = (self.keys.len + 1).min(KEYS_COMPARED);
             return Ok(());
         }
         let text = self.ser.since(start);
@@ -630,27 +599,75 @@ impl Compound<'_, '_> {
             .get(1..text.len().saturating_sub(suffix_len))
             .unwrap_or(&[]);
         let key = super::string::name_key(name);
-        let at = start + 1;
-        for &(k, a, l) in self.keys.seen.get(..self.keys.len).unwrap_or(&[]) {
-            let earlier = self.ser.out.get(a as usize..(a + l) as usize);
+        let seen = self.keys.seen.get(..self.keys.len).unwrap_or(&[]);
+        for &(k, at, len) in seen {
+            let earlier = self.ser.out.get(at as usize..(at + len) as usize);
             if k == key && earlier == Some(name) {
                 return Err(WriteError::DuplicateName);
             }
         }
-        match self.keys.seen.get_mut(self.keys.len) {
-            Some(slot) => {
-                let (at, len) = (u32::try_from(at), u32::try_from(name.len()));
-                *slot = (key, at.unwrap_or(u32::MAX), len.unwrap_or(0));
-                self.keys.len += 1;
+        let (Some(slot), Ok(at), Ok(len)) = (
+            self.keys.seen.get_mut(self.keys.len),
+            u32::try_from(start + 1),
+            u32::try_from(name.len()),
+        ) else {
+            // Beyond the first names: read the object's names back from the output.
+            let members = self.ser.out.get(self.start..start).unwrap_or(&[]);
+            if written_names(members).any(|earlier| earlier == name) {
+                return Err(WriteError::DuplicateName);
             }
-            None => self.ser.large = true,
-        }
+            return Ok(());
+        };
+        *slot = (key, at, len);
+        self.keys.len += 1;
         Ok(())
     }
     fn close(self) -> Result {
         // `end` closes one level, or two for a variant's `]}` or `}}`; none for a raw number.
         self.ser.depth -= self.end.len();
         self.ser.extend(self.end)
+    }
+}
+
+/// The member names of an object as this writer wrote them (`members`: from just after the
+/// opening brace, compact, valid), escaped.
+fn written_names(members: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut at = 0;
+    core::iter::from_fn(move || {
+        // At a name's opening quote, or at the comma before it.
+        at += usize::from(members.get(at) == Some(&b','));
+        let name_end = string_end(members, at + 1)?;
+        let name = members.get(at + 1..name_end)?;
+        // Past the colon, skip the value: strings whole, brackets counted.
+        let mut i = name_end + 2;
+        let mut depth = 0usize;
+        loop {
+            match members.get(i)? {
+                b'"' => i = string_end(members, i + 1)?,
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => depth = depth.saturating_sub(1),
+                b',' if depth == 0 => break,
+                _ => {}
+            }
+            i += 1;
+            if depth == 0 && members.get(i).is_none_or(|&b| b == b',') {
+                break;
+            }
+        }
+        at = i;
+        Some(name)
+    })
+}
+
+/// The index of the closing quote of the written string whose content starts at `from`.
+fn string_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    loop {
+        match bytes.get(i)? {
+            b'"' => return Some(i),
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
     }
 }
 
@@ -893,13 +910,13 @@ mod tests {
         for len in 0..expected.len() {
             let short = buf.get_mut(..len).unwrap_or_default();
             assert_eq!(
-                to_slice(value, short).map(|w| w.len),
+                to_slice(value, short),
                 Err(WriteError::BufferFull),
                 "len {len}"
             );
         }
         let exact = buf.get_mut(..expected.len()).unwrap_or_default();
-        assert_eq!(to_slice(value, exact).map(|w| w.len), Ok(expected.len()));
+        assert_eq!(to_slice(value, exact), Ok(expected.len()));
         assert_eq!(buf.get(..expected.len()), Some(expected.as_bytes()));
     }
 
@@ -909,10 +926,7 @@ mod tests {
     }
 
     fn fails<T: Serialize + ?Sized>(value: &T) {
-        assert_eq!(
-            to_slice(value, &mut [0; 256]).map(|w| w.len),
-            Err(WriteError::Unsupported)
-        );
+        assert_eq!(to_slice(value, &mut [0; 256]), Err(WriteError::Unsupported));
     }
 
     #[derive(Serialize)]
@@ -1086,7 +1100,7 @@ mod tests {
         fails(&[Some(Raw::Custom)]);
         fails(&Raw::BadDisplay);
         // A `Display` value that overflows reports the real cause.
-        let result = to_slice(&Raw::Display, &mut [0; 3]).map(|w| w.len);
+        let result = to_slice(&Raw::Display, &mut [0; 3]);
         assert_eq!(result, Err(WriteError::BufferFull));
     }
 }
