@@ -77,7 +77,6 @@ impl<'s> Arena<'s> {
     }
 
     /// Pushes a record on the back stack.
-    #[inline]
     pub(crate) fn push(&mut self, record: Record) -> Result<(), Full> {
         if self.room() < 8 {
             return Err(Full);

@@ -90,7 +90,6 @@ impl<'s> Reader<'s> {
     }
 
     /// Consumes `byte` after optional whitespace.
-    #[inline]
     pub(crate) fn expect(&mut self, byte: u8) -> Result<(), Failure> {
         if self.peek() == Some(byte) {
             self.pos += 1;
@@ -163,7 +162,6 @@ impl<'s> Reader<'s> {
     /// At a member boundary of the innermost object: reads the next name and its colon, or
     /// returns `None` at the closing brace (left unread). The name is checked against the
     /// object's other names.
-    #[inline]
     pub(crate) fn next_member(&mut self) -> Result<Option<Name<'s>>, Failure> {
         let first = self.previous() == Some(b'{');
         match (self.peek(), first) {
@@ -190,7 +188,6 @@ impl<'s> Reader<'s> {
 
     /// At an element boundary of the innermost array: consumes the comma before the next
     /// element and returns `true`, or returns `false` at the closing bracket (left unread).
-    #[inline]
     pub(crate) fn next_element(&mut self) -> Result<bool, Failure> {
         let first = self.previous() == Some(b'[');
         match (self.peek(), first) {
@@ -205,7 +202,6 @@ impl<'s> Reader<'s> {
     }
 
     /// Reads a string literal (the cursor must be at its opening quote, after whitespace).
-    #[inline]
     pub(crate) fn string(&mut self) -> Result<RawStr<'s>, Failure> {
         let bytes = self.text.as_bytes();
         if bytes.get(self.pos) != Some(&b'"') {
@@ -271,7 +267,6 @@ impl<'s> Reader<'s> {
     }
 
     /// Reads a number (the cursor at its first character).
-    #[inline]
     pub(crate) fn number(&mut self) -> Result<Number<'s>, Failure> {
         let (end, integer) = number::scan(self.text.as_bytes(), self.pos).ok_or(SYNTAX)?;
         let text = self.text.get(self.pos..end).ok_or(SYNTAX)?;
@@ -359,7 +354,6 @@ impl<'s> Reader<'s> {
     }
 
     /// Validates and skips a string, number or literal starting with `next` (just peeked).
-    #[inline]
     fn skip_scalar(&mut self, next: Option<u8>) -> Result<(), Failure> {
         let bytes = self.text.as_bytes();
         let end = match next {

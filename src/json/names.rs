@@ -49,7 +49,6 @@ pub(crate) fn open(arena: &mut Arena<'_>, enclosing: usize) -> Result<usize, Fai
 }
 
 /// Records `name`, whose content starts at `at` in `text`, in the frame at `base`.
-#[inline]
 pub(crate) fn add(
     arena: &mut Arena<'_>,
     base: usize,
@@ -115,7 +114,15 @@ const SMALL: usize = 24;
 /// then an insertion sort of each small bucket: a few passes over the records, each sequential.
 /// Without the room, or for a bucket still large after two levels (keys chosen to collide), a
 /// heapsort: the same result, `O(n log n)` either way.
+///
+/// Only on 64-bit targets: a microcontroller's objects are small and its flash is scarce, so a
+/// 32-bit build links the heapsort alone.
 fn sort_by_key(records: &mut [Record], room: &mut [u8]) {
+    let room = if cfg!(target_pointer_width = "64") {
+        room
+    } else {
+        &mut []
+    };
     let Some((outer, rest)) = room.as_chunks_mut::<4>().0.split_at_mut_checked(BOUNDS) else {
         return heapsort(records, by_key);
     };
@@ -221,7 +228,7 @@ fn spread(records: &mut [Record], bounds: &mut [[u8; 4]], shift: u32) {
 /// full text and comparing neighbours.
 fn has_duplicate(records: &mut [Record], text: &str) -> bool {
     let content = |r: &Record| text.get(at_of(r)..).unwrap_or("");
-    records.sort_unstable_by(|a, b| cmp_contents(content(a), content(b)));
+    heapsort(records, |a, b| cmp_contents(content(a), content(b)).is_lt());
     records
         .windows(2)
         .any(|pair| matches!(pair, [a, b] if cmp_contents(content(a), content(b)).is_eq()))

@@ -47,7 +47,6 @@ pub(crate) struct Name<'s> {
 }
 
 impl<'s> Name<'s> {
-    #[inline]
     pub(crate) fn new(raw: RawStr<'s>) -> Self {
         if !raw.escaped {
             let bytes = raw.raw.as_bytes();
@@ -99,7 +98,6 @@ pub(crate) fn name_key(bytes: &[u8]) -> u32 {
 /// FNV-1a over the bytes after a name's first four, zero when there are none. Only a sort key:
 /// names whose keys agree are compared in full, so what the hash does with any input bounds
 /// nothing but the constant factor.
-#[inline]
 fn hash_rest(bytes: impl Iterator<Item = u8>) -> u32 {
     bytes.fold(0, |h, b| {
         let h = if h == 0 { 0x811c_9dc5 } else { h };
@@ -108,7 +106,6 @@ fn hash_rest(bytes: impl Iterator<Item = u8>) -> u32 {
 }
 
 /// The first four bytes of `bytes`, big-endian, zero-padded.
-#[inline]
 pub(crate) const fn key_of(bytes: &[u8]) -> u32 {
     u32::from_be_bytes(match *bytes {
         [a, b, c, d, ..] => [a, b, c, d],
@@ -138,7 +135,6 @@ fn plain_content(text: &str) -> Option<&[u8]> {
 /// Scans the string content starting at `bytes[from]` (just after the opening quote) and returns
 /// the index of its closing quote and whether it has escapes, or `None` if the string is invalid
 /// (a raw control character, a bad escape, a lone surrogate, or no closing quote).
-#[inline]
 pub(crate) fn scan(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
     let mut i = from;
     let mut escaped = false;
@@ -167,7 +163,6 @@ const fn needs_attention(b: u8) -> bool {
 /// word whose lowest set high bit marks the first matching byte. The classic zero-byte trick can
 /// also flag bytes *after* a true match (a borrow ripples upward), never before one, so the lowest
 /// flag is exact.
-#[inline]
 fn find_attention(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;

@@ -19,6 +19,9 @@ pub(crate) struct Authentic {
 /// [`Error::Malformed`], [`Error::Base64`] or [`Error::InvalidSignature`] for the signature
 /// segment (its length must be exactly `A::TAG_LEN` bytes), then [`Error::InvalidSignature`] if
 /// the MAC differs.
+// Not inlined: its frame holds a copy of the keyed HMAC state, which must be gone by the time the
+// JSON reader runs (the deepest stack of a verify is the claims pass, not the MAC).
+#[inline(never)]
 pub(crate) fn authenticate<A: Algorithm>(
     key: &HmacKey<A>,
     token: &UntrustedToken<'_>,
