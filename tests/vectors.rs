@@ -22,6 +22,8 @@ use microjwt::{
 use serde::Deserialize;
 use serde_json::Value;
 
+use microjwt_tests::{b64, raw_token};
+
 // ---------------------------------------------------------------------------------------------
 // RFC 7515 Appendix A.1 / RFC 7519 §3.1: the HS256 example JWT
 // ---------------------------------------------------------------------------------------------
@@ -121,7 +123,7 @@ fn rfc7519_3_1_and_6_1() {
 
     // `{"alg":"none"}` with a correct HS256 MAC by the key itself: authentic, but the header
     // must name exactly the key's algorithm (RFC 8725 §3.1).
-    let maced = mac_by_hand(&key, br#"{"alg":"none"}"#, &b64url(payload_b64));
+    let maced = raw_token(&key, &b64(br#"{"alg":"none"}"#), payload_b64);
     assert!(maced.starts_with(&format!("{none_header_b64}.{payload_b64}.")));
     assert_eq!(jwt_err(&key, &maced, &before_exp), Error::AlgorithmMismatch);
     assert_eq!(jws(&key, &maced), Err(Error::AlgorithmMismatch));
@@ -284,12 +286,12 @@ fn rfc7797_b64_crit() {
     // does not understand, so it must be rejected (RFC 7515 §4.1.11).
     let claims = br#"{"iss":"joe","exp":4102444800}"#;
     let header = s(&b64_false["header_utf8"]).as_bytes();
-    let with_crit = mac_by_hand(&key, header, claims);
+    let with_crit = raw_token(&key, &b64(header), &b64(claims));
     assert!(with_crit.starts_with(&format!("{header_b64}.")));
     assert_eq!(jwt_err(&key, &with_crit, &anytime), Error::UnsupportedCrit);
     assert_eq!(jws(&key, &with_crit), Err(Error::UnsupportedCrit));
     // Control for the construction: without `b64`/`crit` the same claims verify.
-    let plain = mac_by_hand(&key, br#"{"alg":"HS256"}"#, claims);
+    let plain = raw_token(&key, &b64(br#"{"alg":"HS256"}"#), &b64(claims));
     let mut scratch = scratch_for(&plain);
     let verified = microjwt::verify::<()>(&key, &plain, &anytime, &mut scratch).unwrap();
     assert_eq!(verified.registered().iss(), Some("joe"));
@@ -808,21 +810,6 @@ fn jwt_err<A: Algorithm>(key: &HmacKey<A>, token: &str, validation: &Validation<
 /// A scratch buffer as large as `microjwt::scratch_len` says is always enough.
 fn scratch_for(token: &str) -> Vec<u8> {
     vec![0; microjwt::scratch_len(token.len())]
-}
-
-/// A compact JWS of `header` and `payload` MAC'd with `key`, built by hand rather than with
-/// `microjwt::sign`, so any header can be written.
-fn mac_by_hand<A: Algorithm>(key: &HmacKey<A>, header: &[u8], payload: &[u8]) -> String {
-    let signing_input = format!(
-        "{}.{}",
-        Base64UrlUnpadded::encode_string(header),
-        Base64UrlUnpadded::encode_string(payload)
-    );
-    let tag = key.mac(signing_input.as_bytes());
-    format!(
-        "{signing_input}.{}",
-        Base64UrlUnpadded::encode_string(tag.as_bytes())
-    )
 }
 
 fn json(text: &str) -> Value {

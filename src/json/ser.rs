@@ -217,7 +217,7 @@ impl<'b> Serializer<'b> {
         // Digits are produced least-significant first, filling from the end; u128::MAX has 39.
         let mut digits = [0u8; 39];
         let mut count = 0;
-        let mut rest = Limbs::from(n);
+        let mut rest = Magnitude::from(n);
         for slot in digits.iter_mut().rev() {
             *slot = b'0' + rest.div10();
             count += 1;
@@ -354,17 +354,17 @@ impl<'b> Serializer<'b> {
 /// A number being written, as the machine divides best: native 64-bit arithmetic where there is
 /// some, and on 32-bit cores (no 64-bit division: a 900-byte library routine) as 32-bit limbs
 /// divided 16 bits at a time. Nearly every claim (a date, a count) takes the `u32` path anyway.
-enum Limbs {
+enum Magnitude {
     Small(u32),
     Wide(u128),
     Limbs([u32; 4]),
 }
 
-impl From<u128> for Limbs {
+impl From<u128> for Magnitude {
     fn from(n: u128) -> Self {
         match u32::try_from(n) {
-            Ok(small) => Limbs::Small(small),
-            Err(_) if cfg!(target_pointer_width = "64") => Limbs::Wide(n),
+            Ok(small) => Magnitude::Small(small),
+            Err(_) if cfg!(target_pointer_width = "64") => Magnitude::Wide(n),
             Err(_) => {
                 let [a, b, c, d] = [
                     (n >> 96) as u32,
@@ -372,41 +372,38 @@ impl From<u128> for Limbs {
                     (n >> 32) as u32,
                     n as u32,
                 ];
-                Limbs::Limbs([a, b, c, d])
+                Magnitude::Limbs([a, b, c, d])
             }
         }
     }
 }
 
-impl Limbs {
+impl Magnitude {
     /// Divides by 10 and returns the remainder.
     fn div10(&mut self) -> u8 {
         match self {
-            Limbs::Small(n) => {
+            Magnitude::Small(n) => {
                 let digit = (*n % 10) as u8;
                 *n /= 10;
                 digit
             }
-            Limbs::Wide(n) => {
-                let digit = match u64::try_from(*n) {
-                    Ok(small) => {
-                        *n = u128::from(small / 10);
-                        (small % 10) as u8
-                    }
-                    Err(_) => {
-                        let digit = (*n % 10) as u8;
-                        *n /= 10;
-                        digit
-                    }
-                };
-                digit
-            }
-            Limbs::Limbs(limbs) => {
+            Magnitude::Wide(n) => match u64::try_from(*n) {
+                Ok(small) => {
+                    *n = u128::from(small / 10);
+                    (small % 10) as u8
+                }
+                Err(_) => {
+                    let digit = (*n % 10) as u8;
+                    *n /= 10;
+                    digit
+                }
+            },
+            Magnitude::Limbs(limbs) => {
                 let mut rem = 0u32;
                 for limb in limbs.iter_mut() {
-                    let high = rem << 16 | *limb >> 16;
-                    let low = (high % 10) << 16 | (*limb & 0xffff);
-                    *limb = (high / 10) << 16 | low / 10;
+                    let high = (rem << 16) | (*limb >> 16);
+                    let low = ((high % 10) << 16) | (*limb & 0xffff);
+                    *limb = ((high / 10) << 16) | (low / 10);
                     rem = low % 10;
                 }
                 rem as u8
@@ -416,9 +413,9 @@ impl Limbs {
 
     fn is_zero(&self) -> bool {
         match self {
-            Limbs::Small(n) => *n == 0,
-            Limbs::Wide(n) => *n == 0,
-            Limbs::Limbs(limbs) => limbs.iter().all(|&l| l == 0),
+            Magnitude::Small(n) => *n == 0,
+            Magnitude::Wide(n) => *n == 0,
+            Magnitude::Limbs(limbs) => limbs.iter().all(|&l| l == 0),
         }
     }
 }
@@ -1095,13 +1092,13 @@ mod tests {
             u128::MAX,
             1_234_567_890_123_456_789_012,
         ] {
-            let mut limbs = Limbs::Limbs([
+            let mut limbs = Magnitude::Limbs([
                 (n >> 96) as u32,
                 (n >> 64) as u32,
                 (n >> 32) as u32,
                 n as u32,
             ]);
-            let mut digits = std::vec::Vec::new();
+            let mut digits = Vec::new();
             loop {
                 digits.push(b'0' + limbs.div10());
                 if limbs.is_zero() {
@@ -1109,10 +1106,7 @@ mod tests {
                 }
             }
             digits.reverse();
-            assert_eq!(
-                std::string::String::from_utf8(digits).unwrap(),
-                std::format!("{n}")
-            );
+            assert_eq!(String::from_utf8(digits).unwrap(), format!("{n}"));
         }
     }
 
