@@ -125,7 +125,10 @@ fn an_unknown_command_is_refused() {
         exp: NOW + 60,
     };
     let token = microjwt::sign(device.key(), &odd, &mut buf).unwrap();
-    assert_eq!(decide(&mut device, token, Some(NOW)), Err(Error::Claims(ClaimsError::UnknownVariant)));
+    assert_eq!(
+        decide(&mut device, token, Some(NOW)),
+        Err(Error::Claims(ClaimsError::UnknownVariant))
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use core::arch::asm;
 use core::panic::PanicInfo;
 use hmac::KeyInit;
-use naive_fw::{verify, HmacSha256, KEY};
+use naive_fw::{HmacSha256, KEY, verify};
 
 static TOKENS: &[u8] = include_bytes!(env!("PROBE_TOKENS"));
 const PAINT: usize = 64 * 1024; // microjwt copy: was 16 KiB, too little for deep nesting
@@ -34,11 +34,16 @@ fn num(out: &mut [u8; 64], mut n: usize, at: &mut usize) {
         tmp[i] = b'0' + (n % 10) as u8;
         n /= 10;
         i += 1;
-        if n == 0 { break; }
+        if n == 0 {
+            break;
+        }
     }
-    while i > 0 { i -= 1; out[*at] = tmp[i]; *at += 1; }
+    while i > 0 {
+        i -= 1;
+        out[*at] = tmp[i];
+        *at += 1;
+    }
 }
-
 
 #[inline(never)]
 fn probe(key: &HmacSha256, token: &str) -> (usize, u32) {
@@ -57,12 +62,18 @@ fn probe(key: &HmacSha256, token: &str) -> (usize, u32) {
         );
     }
     let r = verify(key, core::hint::black_box(token), 1_800_000_000);
-    let code = match r { Ok(_) => 0u32, Err(e) => 1 + e as u32 };
+    let code = match r {
+        Ok(_) => 0u32,
+        Err(e) => 1 + e as u32,
+    };
     let mut lowest = sp;
     let mut a = sp - PAINT;
     while a < sp {
         let w = unsafe { core::ptr::read_volatile(a as *const u32) };
-        if w != PATTERN { lowest = a; break; }
+        if w != PATTERN {
+            lowest = a;
+            break;
+        }
         a += 4;
     }
     (sp - lowest, code)
@@ -70,17 +81,29 @@ fn probe(key: &HmacSha256, token: &str) -> (usize, u32) {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn _start() -> ! {
-    let Ok(key) = HmacSha256::new_from_slice(&KEY) else { exit(2) };
+    let Ok(key) = HmacSha256::new_from_slice(&KEY) else {
+        exit(2)
+    };
     let mut idx = 0usize;
     for line in TOKENS.split(|&b| b == b'\n') {
-        if line.is_empty() { continue; }
-        let Ok(token) = core::str::from_utf8(line) else { continue };
+        if line.is_empty() {
+            continue;
+        }
+        let Ok(token) = core::str::from_utf8(line) else {
+            continue;
+        };
         let (used, code) = probe(&key, token);
         let mut out = [0u8; 64];
         let mut at = 0;
-        num(&mut out, idx, &mut at); out[at] = b' '; at += 1;
-        num(&mut out, used, &mut at); out[at] = b' '; at += 1;
-        num(&mut out, code as usize, &mut at); out[at] = b'\n'; at += 1;
+        num(&mut out, idx, &mut at);
+        out[at] = b' ';
+        at += 1;
+        num(&mut out, used, &mut at);
+        out[at] = b' ';
+        at += 1;
+        num(&mut out, code as usize, &mut at);
+        out[at] = b'\n';
+        at += 1;
         write(&out[..at]);
         idx += 1;
     }
