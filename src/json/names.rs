@@ -7,8 +7,10 @@
 //! (its first four unescaped bytes, mixed with a hash of the rest) and where the name starts in
 //! the document. A name is compared with the first [`PAIRWISE`] names of its object as it
 //! arrives: typical objects are checked there and then, at a few integer comparisons per name.
-//! An object with more names is sorted when it closes, by key — a heapsort of integers in place,
-//! `O(n log n)` whatever the names are — and only names with equal keys are compared in full.
+//! An object with more names is sorted when it closes, by key — in place, by a two-level radix
+//! pass over a hash of the key on 64-bit targets, and by heapsort within a bucket still large
+//! after it (and always on 32-bit ones): `O(n log n)` whatever the names are — and only names
+//! with equal keys are compared in full.
 //! No input can make that quadratic: the worst case is names whose keys all agree, which are
 //! then sorted by their full text, `O(L log n)` byte comparisons for `n` names of total length
 //! `L`. Nothing depends on the keys being good, only the constant factor.
