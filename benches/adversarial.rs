@@ -22,7 +22,7 @@
 //! so with a genuine MAC every token here verifies.
 
 use base64ct::{Base64UrlUnpadded, Encoding};
-use microjwt::{HmacKey, Hs256, KeySet, Validation};
+use microjwt::{Error, HmacKey, Hs256, KeySet, MAX_HEADER_MEMBERS, Validation};
 
 /// The validation time; tokens expire an hour later.
 pub const NOW: u64 = 1_800_000_000;
@@ -184,6 +184,21 @@ impl Case {
             self.shape.name(),
             self.size.name()
         )
+    }
+
+    /// Whether the header carries more than `MAX_HEADER_MEMBERS` names, and is refused as
+    /// such (before the MAC with a key set, which must read `kid`; after it with one key).
+    pub fn crowded_header(&self) -> bool {
+        self.segment == Segment::Header && self.names.len() >= MAX_HEADER_MEMBERS
+    }
+
+    /// What `verify::<()>` answers for the token with a good or a bad MAC, by `keys`.
+    pub fn verdict(&self, keys: Keys, good_mac: bool) -> Result<(), Error> {
+        match (self.crowded_header(), good_mac, keys) {
+            (true, true, _) | (true, false, Keys::Set) => Err(Error::InvalidHeader),
+            (_, false, _) => Err(Error::InvalidSignature),
+            (false, true, _) => Ok(()),
+        }
     }
 }
 

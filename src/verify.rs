@@ -19,9 +19,11 @@
 //! # Cost
 //! Every stage is linear in the token's length, before and after the MAC, whatever the input:
 //! nothing recurses, and duplicate names are found by sorting, not hashing (see the `json`
-//! module), so no input can make two names collide. The worst input, per byte, is an object of
-//! many long names with a common prefix, at `O(n log n)` comparisons; `benches/pipeline.rs`
-//! (group `adversarial`) measures it.
+//! module), so no input can make two names collide into extra work. The sort is `O(n log n)` at
+//! worst (a radix pass, then heapsort within a bucket). Per byte, the most expensive input is an
+//! object made only of short distinct names (`{"a":0,"b":0,…}`: one name per six bytes, each
+//! read, recorded and sorted); `benches/pipeline.rs` (group `adversarial`) measures it against a
+//! harmless token of the same length.
 
 // The stages, in pipeline order.
 mod split;
@@ -50,7 +52,7 @@ use read_header::CheckedHeader;
 /// The decoded header and payload take about ¾ of the token's length. The rest holds the
 /// unescaped copies of strings with escapes (never longer than the escaped text) and, while an
 /// object is read, 8 bytes per member name; both fit in the decoded length again, plus a fixed
-/// 1 KiB for the frames of nested objects, the room to sort the names of a large object, and the
+/// 1.5 KiB for the frames of nested objects, the room to sort the names of a large object, and the
 /// rounding of short segments. A token whose strings have no escapes needs less: the decoded
 /// length plus 8 bytes per name of its largest object.
 ///

@@ -60,9 +60,8 @@ pub(crate) fn add(
 ) -> Result<(), Failure> {
     let key = name.key;
     if arena.height() - base < PAIRWISE {
-        let content = text.get(at..).unwrap_or("");
         for earlier in arena.records_from(base).iter() {
-            if key_of(earlier) == key && same(text, at_of(earlier), content) {
+            if key_of(earlier) == key && same(text, at_of(earlier), text.get(at..).unwrap_or("")) {
                 return Err(Error::DuplicateMember.into());
             }
         }

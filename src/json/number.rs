@@ -122,6 +122,11 @@ impl Number<'_> {
 
 /// Digits (already validated) as a `u64`, or `None` on overflow.
 fn fold_digits(digits: &[u8]) -> Option<u64> {
+    let fold = |n: u64, d: &u8| n * 10 + u64::from(d.wrapping_sub(b'0'));
+    // Nineteen digits are below 10^19 < 2^64: no check needed, which is every date and count.
+    if digits.len() <= 19 {
+        return Some(digits.iter().fold(0, fold));
+    }
     digits.iter().try_fold(0u64, |n, &d| {
         n.checked_mul(10)?
             .checked_add(u64::from(d.wrapping_sub(b'0')))

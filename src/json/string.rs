@@ -167,15 +167,7 @@ fn find_attention(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    // Names and most values are short: look at the first bytes one by one before setting up
-    // the word-wise search.
     let mut i = from;
-    for _ in 0..8 {
-        match bytes.get(i) {
-            Some(&b) if !needs_attention(b) => i += 1,
-            _ => return i,
-        }
-    }
     let rest = bytes.get(i..).unwrap_or(&[]);
     for chunk in rest.as_chunks::<8>().0 {
         let word = u64::from_le_bytes(*chunk);

@@ -145,12 +145,17 @@ impl<'s, A: Algorithm> Walk<'s, '_, A> {
                     Claim::Nbf => &mut registered.nbf,
                     _ => &mut registered.iat,
                 };
-                *slot = number.exact_seconds().map(NumericDate::from_parts);
+                // Whole seconds (the usual case) are read once, and go to `T` as they are; any
+                // other date is read exactly, and goes to `T` as its text.
+                let whole = number.as_u64();
+                *slot = match whole {
+                    Some(secs) => Some(NumericDate::from_parts((secs, 0))),
+                    None => number.exact_seconds().map(NumericDate::from_parts),
+                };
                 if slot.is_none() {
                     self.invalid.get_or_insert(Error::InvalidClaim(claim));
                 }
-                // Whole seconds (the usual case) go to `T` as they are, any other as its text.
-                Some(match number.as_u64() {
+                Some(match whole {
                     Some(secs) => Scalar::U64(secs),
                     None => Scalar::Number(number),
                 })
