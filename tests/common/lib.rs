@@ -5,9 +5,12 @@
 use base64ct::{Base64UrlUnpadded, Encoding};
 use microjwt::{Algorithm, HmacKey, Hs256};
 
+/// The secret of [`key`].
+pub const SECRET: &[u8] = b"microjwt test key, 32 bytes long";
+
 /// The HS256 key most tests use.
 pub fn key() -> HmacKey<Hs256> {
-    HmacKey::new(b"microjwt test key, 32 bytes long").unwrap()
+    HmacKey::new(SECRET).unwrap()
 }
 
 pub fn b64(bytes: &[u8]) -> String {
