@@ -51,6 +51,7 @@ pub(crate) fn open(arena: &mut Arena<'_>, enclosing: usize) -> Result<usize, Fai
 }
 
 /// Records `name`, whose content starts at `at` in `text`, in the frame at `base`.
+#[cfg_attr(target_pointer_width = "64", inline(always))]
 pub(crate) fn add(
     arena: &mut Arena<'_>,
     base: usize,
@@ -77,7 +78,14 @@ pub(crate) fn close(arena: &mut Arena<'_>, base: usize, text: &str) -> Result<us
     let (records, room) = arena.records_and_room(base);
     if records.len() > PAIRWISE {
         sort_by_key(records, room);
-        let mut run = records;
+        // Distinct keys (the usual case) are told by one pass over neighbours; from the first
+        // tie on, each run of equal keys is compared in full.
+        let first_tie = records
+            .windows(2)
+            .position(|pair| matches!(pair, [a, b] if key_of(a) == key_of(b)));
+        let mut run = records
+            .get_mut(first_tie.unwrap_or(usize::MAX)..)
+            .unwrap_or_default();
         while let Some(first) = run.first() {
             let same_key = run
                 .iter()

@@ -14,6 +14,7 @@ pub(crate) struct Number<'s> {
 
 /// Scans the number starting at `bytes[start]` and returns the index just after it and whether
 /// it is an integer, or `None` if it breaks the grammar (`+1`, `01`, `1.`, `.5`, `1e`, `-`).
+#[cfg_attr(target_pointer_width = "64", inline(always))]
 pub(crate) fn scan(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
     let digits = |i: &mut usize| {
         let from = *i;

@@ -47,6 +47,7 @@ pub(crate) struct Name<'s> {
 }
 
 impl<'s> Name<'s> {
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     pub(crate) fn new(raw: RawStr<'s>) -> Self {
         if !raw.escaped {
             let bytes = raw.raw.as_bytes();
@@ -135,6 +136,7 @@ fn plain_content(text: &str) -> Option<&[u8]> {
 /// Scans the string content starting at `bytes[from]` (just after the opening quote) and returns
 /// the index of its closing quote and whether it has escapes, or `None` if the string is invalid
 /// (a raw control character, a bad escape, a lone surrogate, or no closing quote).
+#[cfg_attr(target_pointer_width = "64", inline(always))]
 pub(crate) fn scan(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
     let mut i = from;
     let mut escaped = false;
@@ -163,6 +165,7 @@ const fn needs_attention(b: u8) -> bool {
 /// word whose lowest set high bit marks the first matching byte. The classic zero-byte trick can
 /// also flag bytes *after* a true match (a borrow ripples upward), never before one, so the lowest
 /// flag is exact.
+#[cfg_attr(target_pointer_width = "64", inline(always))]
 fn find_attention(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
