@@ -52,8 +52,8 @@ use read_header::CheckedHeader;
 /// The decoded header and payload take about ¾ of the token's length. The rest holds the
 /// unescaped copies of strings with escapes (never longer than the escaped text) and, while an
 /// object is read, 8 bytes per member name; both fit in the decoded length again, plus a fixed
-/// 1.5 KiB for the frames of nested objects, the room to sort the names of a large object, and the
-/// rounding of short segments. A token whose strings have no escapes needs less: the decoded
+/// 512 B for the frames of nested objects and the rounding of short segments, and on 64-bit
+/// targets 2 KiB more, the room to sort the names of a large object quickly. A token whose strings have no escapes needs less: the decoded
 /// length plus 8 bytes per name of its largest object.
 ///
 /// ```

@@ -312,6 +312,7 @@ impl<'s> Reader<'s> {
     }
 
     /// Validates and skips one value of any type.
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     pub(crate) fn skip_value(&mut self) -> Result<(), Failure> {
         match self.peek() {
             Some(b'{' | b'[') => {

@@ -3,7 +3,7 @@
 //! serde types read through it; [`ser`] writes.
 //!
 //! What runs once per member name (the string and number scans, `Name::new`, `names::add`,
-//! `Reader::next_member`, `Reader::string`, `Reader::skip_scalar`) is `inline(always)` on 64-bit
+//! `Reader::next_member`, `Reader::string`, the skips) is `inline(always)` on 64-bit
 //! targets only: there it cuts the instructions spent on a payload of short names by a fifth
 //! (callgrind, `hostile-flat` of the adversarial bench); on a microcontroller it would cost flash
 //! in every caller, and the optimizer decides.

@@ -7,10 +7,10 @@
 //! (its first four unescaped bytes, mixed with a hash of the rest) and where the name starts in
 //! the document. A name is compared with the first [`PAIRWISE`] names of its object as it
 //! arrives: typical objects are checked there and then, at a few integer comparisons per name.
-//! An object with more names is sorted when it closes, by key — in place, by a two-level radix
-//! pass over a hash of the key on 64-bit targets, and by heapsort within a bucket still large
-//! after it (and always on 32-bit ones): `O(n log n)` whatever the names are — and only names
-//! with equal keys are compared in full.
+//! An object with more names is sorted when it closes, by key — by a two-level radix pass over a
+//! hash of the key on 64-bit targets (in place, or through a small copy for a bucket that fits
+//! it), and by heapsort within a bucket still large after it (and always on 32-bit ones):
+//! `O(n log n)` whatever the names are — and only names with equal keys are compared in full.
 //! No input can make that quadratic: the worst case is names whose keys all agree, which are
 //! then sorted by their full text, `O(L log n)` byte comparisons for `n` names of total length
 //! `L`. Nothing depends on the keys being good, only the constant factor.
@@ -106,21 +106,36 @@ pub(crate) fn close(arena: &mut Arena<'_>, base: usize, text: &str) -> Result<us
     Ok(enclosing)
 }
 
-/// How many buckets [`spread`] distributes records into, per level.
+/// The most buckets [`spread`] distributes records into, per level.
 const BUCKETS: usize = 64;
 
 /// The bucket bounds of one level: `BUCKETS + 1` starts, then `BUCKETS` next free slots.
 const BOUNDS: usize = 2 * BUCKETS + 1;
 
-/// Room for the bucket bounds of two levels; `scratch_len` counts it in.
-pub(crate) const SORT_ROOM: usize = 2 * BOUNDS * 4;
+/// Records a bucket may have to be spread through a copy rather than in place.
+const COPY: usize = 128;
+
+/// Room for the bucket bounds of two levels and a copy of [`COPY`] records, on the targets that
+/// sort by radix (see [`sort_by_key`]); `scratch_len` counts it in.
+pub(crate) const SORT_ROOM: usize = if cfg!(target_pointer_width = "64") {
+    2 * BOUNDS * 4 + COPY * 8
+} else {
+    0
+};
 
 /// Buckets small enough to sort by insertion.
 const SMALL: usize = 24;
 
-/// Sorts records by key. With [`SORT_ROOM`] bytes of `room`, an MSD radix sort in two levels of
-/// [`BUCKETS`] buckets each, by a multiplicative hash of the key (so equal keys share a bucket),
-/// then an insertion sort of each small bucket: a few passes over the records, each sequential.
+/// How many buckets to spread `n` records over: about eight records each, at most [`BUCKETS`]
+/// (a level's cost is a pass over its records plus one over its buckets).
+fn buckets_for(n: usize) -> usize {
+    (n / 8).next_power_of_two().clamp(2, BUCKETS)
+}
+
+/// Sorts records so that equal keys are side by side. With [`SORT_ROOM`] bytes of `room`, an
+/// MSD radix sort in two levels of up to [`BUCKETS`] buckets each, by a multiplicative hash of
+/// the key (so equal keys share a bucket): the first level by its top bits, the second by the six
+/// below; then an insertion sort of each small bucket by key: a few passes over the records.
 /// Without the room, or for a bucket still large after two levels (keys chosen to collide), a
 /// heapsort: the same result, `O(n log n)` either way.
 ///
@@ -132,13 +147,15 @@ fn sort_by_key(records: &mut [Record], room: &mut [u8]) {
     } else {
         &mut []
     };
-    let Some((outer, rest)) = room.as_chunks_mut::<4>().0.split_at_mut_checked(BOUNDS) else {
+    let (bounds, copy) = room.split_at_mut(room.len().min(2 * BOUNDS * 4));
+    let copy = copy.as_chunks_mut::<8>().0;
+    let Some((outer, inner)) = bounds.as_chunks_mut::<4>().0.split_at_mut_checked(BOUNDS) else {
         return heapsort(records, by_key);
     };
-    let inner = rest.get_mut(..BOUNDS).unwrap_or_default();
-    spread(records, outer, 26);
+    let buckets = buckets_for(records.len());
+    spread(records, outer, copy, buckets, 32 - buckets.trailing_zeros());
     let mut start = 0;
-    for b in 1..=BUCKETS {
+    for b in 1..=buckets {
         let end = bound(outer, b);
         let Some(bucket) = records.get_mut(start..end) else {
             break;
@@ -148,9 +165,10 @@ fn sort_by_key(records: &mut [Record], room: &mut [u8]) {
             sort_small(bucket);
             continue;
         }
-        spread(bucket, inner, 20);
+        let subs = buckets_for(bucket.len());
+        spread(bucket, inner, copy, subs, 26 - subs.trailing_zeros());
         let mut sub_start = 0;
-        for s in 1..=BUCKETS {
+        for s in 1..=subs {
             let sub_end = bound(inner, s);
             if let Some(sub) = bucket.get_mut(sub_start..sub_end) {
                 sort_small(sub);
@@ -194,41 +212,69 @@ fn set_bound(bounds: &mut [[u8; 4]], i: usize, value: usize) {
     }
 }
 
-/// Distributes `records` in place over [`BUCKETS`] buckets by six bits of the key's hash from
-/// `shift` (American flag sort: one counting pass, one pass cycling each record to its bucket),
-/// leaving each bucket's start in `bounds[..=BUCKETS]`.
-fn spread(records: &mut [Record], bounds: &mut [[u8; 4]], shift: u32) {
-    let bucket = |r: &Record| (key_of(r).wrapping_mul(0x9e37_79b1) >> shift) as usize % BUCKETS;
-    let next = BUCKETS + 1; // bounds[next + b]: bucket b's next free slot
+/// Distributes `records` over `buckets` (a power of two, at most [`BUCKETS`]) by the bits of the
+/// key's hash from `shift` up, leaving each bucket's start in `bounds[..=buckets]`: one counting
+/// pass, then one placing each record, from a copy when `copy` has room for one, else in place
+/// (American flag sort).
+fn spread(
+    records: &mut [Record],
+    bounds: &mut [[u8; 4]],
+    copy: &mut [Record],
+    buckets: usize,
+    shift: u32,
+) {
+    let bucket =
+        |r: &Record| (key_of(r).wrapping_mul(0x9e37_79b1) >> shift) as usize & (buckets - 1);
+    let next = buckets + 1; // bounds[next + b]: bucket b's next free slot
     bounds.fill([0; 4]);
     for r in records.iter() {
         let b = bucket(r) + 1;
         set_bound(bounds, b, bound(bounds, b) + 1);
     }
-    for b in 1..=BUCKETS {
+    for b in 1..=buckets {
         set_bound(bounds, b, bound(bounds, b) + bound(bounds, b - 1));
     }
-    for b in 0..BUCKETS {
+    for b in 0..buckets {
         set_bound(bounds, next + b, bound(bounds, b));
     }
-    for b in 0..BUCKETS {
+    if let Some(copy) = copy.get_mut(..records.len()) {
+        // Each record written once, to its bucket's next free slot: no cycles to follow.
+        copy.copy_from_slice(records);
+        for r in copy.iter() {
+            let home = bucket(r);
+            let to = bound(bounds, next + home);
+            set_bound(bounds, next + home, to + 1);
+            if let Some(slot) = records.get_mut(to) {
+                *slot = *r;
+            }
+        }
+        return;
+    }
+    // Each record not yet in place is carried round its cycle: put in its bucket's next free
+    // slot, picking up the record that was there, until one belongs where the cycle started.
+    // The carried record stays in a register, so each step waits on two loads, not on a store.
+    for b in 0..buckets {
         let end = bound(bounds, b + 1);
         loop {
             let at = bound(bounds, next + b);
-            let Some(&r) = records.get(at).filter(|_| at < end) else {
+            let Some(&first) = records.get(at).filter(|_| at < end) else {
                 break;
             };
-            let home = bucket(&r);
-            let to = bound(bounds, next + home);
-            set_bound(bounds, next + home, to + 1);
-            if home != b
-                && let Some(slot) = records.get_mut(to)
-            {
-                let displaced = core::mem::replace(slot, r);
-                if let Some(slot) = records.get_mut(at) {
-                    *slot = displaced;
-                }
+            let mut carried = first;
+            let mut home = bucket(&carried);
+            while home != b {
+                let to = bound(bounds, next + home);
+                set_bound(bounds, next + home, to + 1);
+                let Some(slot) = records.get_mut(to) else {
+                    break;
+                };
+                carried = core::mem::replace(slot, carried);
+                home = bucket(&carried);
             }
+            if let Some(slot) = records.get_mut(at) {
+                *slot = carried;
+            }
+            set_bound(bounds, next + b, at + 1);
         }
     }
 }
@@ -313,6 +359,37 @@ fn swap(v: &mut [Record], i: usize, j: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sort_by_key_puts_equal_keys_together_and_keeps_every_record() {
+        let mut room = [0u8; SORT_ROOM];
+        for (n, spread_keys) in [
+            (0, 1),
+            (17, 7),
+            (300, 1),
+            (3000, 7),
+            (3000, 1 << 20),
+            (5000, 0),
+        ] {
+            // Keys from a fixed generator; `spread_keys == 0` makes them all equal, so every
+            // bucket but one is empty and the big one falls to heapsort.
+            let records: std::vec::Vec<Record> = (0..n as u32)
+                .map(|i| record(i.wrapping_mul(2_654_435_761) % spread_keys.max(1), i))
+                .collect();
+            let mut sorted = records.clone();
+            sort_by_key(&mut sorted, &mut room);
+            // Grouped by the hash's buckets, then by key: equal keys end up side by side,
+            // which is all that finding duplicates needs.
+            let mut seen = std::collections::BTreeSet::new();
+            for (i, r) in sorted.iter().enumerate() {
+                let starts_run = i == 0 || key_of(&sorted[i - 1]) != key_of(r);
+                assert!(!starts_run || seen.insert(key_of(r)), "key split, n = {n}");
+            }
+            let mut offsets: std::vec::Vec<usize> = sorted.iter().map(at_of).collect();
+            offsets.sort_unstable();
+            assert!(offsets.iter().copied().eq(0..n), "a permutation, n = {n}");
+        }
+    }
 
     #[test]
     fn heapsort_sorts_every_permutation_of_small_slices() {

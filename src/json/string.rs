@@ -138,6 +138,17 @@ fn plain_content(text: &str) -> Option<&[u8]> {
 /// (a raw control character, a bad escape, a lone surrogate, or no closing quote).
 #[cfg_attr(target_pointer_width = "64", inline(always))]
 pub(crate) fn scan(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
+    // Most names and many values end within eight bytes, with no escape: when the first byte
+    // there that needs attention is a quote, it is the end, known without reading it again (on
+    // 64-bit targets; elsewhere the flash matters more).
+    if cfg!(target_pointer_width = "64")
+        && let Some(chunk) = bytes.get(from..).and_then(<[u8]>::first_chunk)
+    {
+        let (quotes, flags) = attention(u64::from_le_bytes(*chunk));
+        if flags & flags.wrapping_neg() & quotes != 0 {
+            return Some((from + (flags.trailing_zeros() / 8) as usize, false));
+        }
+    }
     let mut i = from;
     let mut escaped = false;
     loop {
@@ -159,24 +170,31 @@ const fn needs_attention(b: u8) -> bool {
     b == b'"' || b == b'\\' || b < 0x20
 }
 
-/// The index of the first byte at or after `from` that [`needs_attention`], or `bytes.len()`.
-///
-/// Looks at eight bytes per step ("SWAR"): for each of `"`, `\` and "below 0x20" it computes a
-/// word whose lowest set high bit marks the first matching byte. The classic zero-byte trick can
-/// also flag bytes *after* a true match (a borrow ripples upward), never before one, so the lowest
-/// flag is exact.
+/// For eight bytes at once ("SWAR"), a word whose set high bits flag the quotes, and one flagging
+/// every byte that [`needs_attention`]. The classic zero-byte trick can also flag bytes *after* a
+/// true match (a borrow ripples upward), never before one, so the lowest flag of each is exact:
+/// if the lowest of all is a quote's, that byte is a quote.
 #[cfg_attr(target_pointer_width = "64", inline(always))]
-fn find_attention(bytes: &[u8], from: usize) -> usize {
+const fn attention(word: u64) -> (u64, u64) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    const fn zero_byte(v: u64) -> u64 {
+        v.wrapping_sub(ONES) & !v & HIGHS
+    }
+    let quotes = zero_byte(word ^ (ONES * b'"' as u64));
+    let backslashes = zero_byte(word ^ (ONES * b'\\' as u64));
+    let controls = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    (quotes, quotes | backslashes | controls)
+}
+
+/// The index of the first byte at or after `from` that [`needs_attention`], or `bytes.len()`,
+/// eight bytes per step.
+#[cfg_attr(target_pointer_width = "64", inline(always))]
+fn find_attention(bytes: &[u8], from: usize) -> usize {
     let mut i = from;
     let rest = bytes.get(i..).unwrap_or(&[]);
     for chunk in rest.as_chunks::<8>().0 {
-        let word = u64::from_le_bytes(*chunk);
-        let flags = zero_byte(word ^ (ONES * u64::from(b'"')))
-            | zero_byte(word ^ (ONES * u64::from(b'\\')))
-            | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS);
+        let (_, flags) = attention(u64::from_le_bytes(*chunk));
         if flags != 0 {
             return i + (flags.trailing_zeros() / 8) as usize;
         }
@@ -377,6 +395,41 @@ mod tests {
             "\"unterminated",
         ] {
             assert_eq!(end(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn scanning_word_wise_agrees_with_scanning_byte_by_byte() {
+        // Every string of up to 7 bytes from an alphabet of the bytes that matter, followed by
+        // padding or not: the fast first word, the word loop and the tail must all agree with a
+        // byte-wise reading.
+        fn bytewise(bytes: &[u8]) -> Option<(usize, bool)> {
+            let (mut i, mut escaped) = (0, false);
+            loop {
+                match *bytes.get(i)? {
+                    b'"' => return Some((i, escaped)),
+                    b'\\' => {
+                        escaped = true;
+                        i = escape_end(bytes, i)?;
+                    }
+                    0..0x20 => return None,
+                    _ => i += 1,
+                }
+            }
+        }
+        const ALPHABET: [u8; 6] = [b'a', b'"', b'\\', 0x01, b'n', 0x7f];
+        for len in 0..=7u32 {
+            for mut n in 0..6usize.pow(len) {
+                let mut text = std::vec::Vec::new();
+                for _ in 0..len {
+                    text.push(ALPHABET[n % 6]);
+                    n /= 6;
+                }
+                for padding in [&b""[..], b"bbbbbbbbb"] {
+                    let padded = [&text[..], padding].concat();
+                    assert_eq!(scan(&padded, 0), bytewise(&padded), "{padded:?}");
+                }
+            }
         }
     }
 
