@@ -134,8 +134,9 @@ fn buckets_for(n: usize) -> usize {
 
 /// Sorts records so that equal keys are side by side. With [`SORT_ROOM`] bytes of `room`, an
 /// MSD radix sort in two levels of up to [`BUCKETS`] buckets each, by a multiplicative hash of
-/// the key (so equal keys share a bucket): the first level by its top bits, the second by the six
-/// below; then an insertion sort of each small bucket by key: a few passes over the records.
+/// the key (so equal keys share a bucket): the first level by its top bits, the second by bits
+/// below the top six; then an insertion sort of each small bucket by key: a few passes over the
+/// records.
 /// Without the room, or for a bucket still large after two levels (keys chosen to collide), a
 /// heapsort: the same result, `O(n log n)` either way.
 ///
