@@ -1,7 +1,8 @@
 //! `header`: microjwt 0.1.0 (b0c7933) against today's code on the adversarial bench's hostile
 //! headers, key set and wrong MAC (the header is read before the MAC, so anyone can send these).
 //! `payload`: today's code alone, each hostile payload against the harmless payload of its size,
-//! single key, good MAC (reached only through an issuer's bug).
+//! single key, good MAC (reached only through an issuer's bug). `loop SHAPE SIZE ROUNDS`: one
+//! payload verified over and over, to run under callgrind.
 //!
 //! Both print Markdown tables of medians over interleaved rounds: the two versions, or the two
 //! tokens, take turns, so a shared machine's load hits both alike. Run by scripts/before-after.sh,
@@ -130,6 +131,32 @@ fn payload() {
     }
 }
 
+/// Verifies one adversarial payload `rounds` times, for an instruction count that ignores the
+/// machine's noise: `valgrind --tool=callgrind target/release/microjwt-before-after loop flat 8k 20`.
+fn verify_loop(shape: &str, size: &str, rounds: &str) {
+    let shape = match shape {
+        "nested" => Shape::HostileNested,
+        "flat" => Shape::HostileFlat,
+        "prefix" => Shape::LongPrefix,
+        "collide" => Shape::HashCollide,
+        _ => Shape::Harmless,
+    };
+    let size = if size == "64k" { Size::K64 } else { Size::K8 };
+    let rounds: usize = rounds.parse().unwrap_or(20);
+    let (key, validation) = (adversarial::key(), adversarial::validation(size));
+    let token = case(Segment::Payload, shape, size).good_mac;
+    let mut scratch = vec![0; microjwt::scratch_len(token.len())];
+    for _ in 0..rounds {
+        let verdict = microjwt::verify::<()>(
+            &key,
+            std::hint::black_box(&token),
+            &validation,
+            &mut scratch,
+        );
+        assert!(verdict.is_ok());
+    }
+}
+
 fn micros(us: f64) -> String {
     if us >= 1000.0 {
         format!("{:.1} ms", us / 1000.0)
@@ -139,9 +166,13 @@ fn micros(us: f64) -> String {
 }
 
 fn main() {
-    match std::env::args().nth(1).as_deref() {
-        Some("header") => header(),
-        Some("payload") => payload(),
-        _ => eprintln!("usage: microjwt-before-after header|payload"),
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["header"] => header(),
+        ["payload"] => payload(),
+        ["loop", shape, size, rounds] => verify_loop(shape, size, rounds),
+        _ => eprintln!(
+            "usage: microjwt-before-after header | payload | loop harmless|nested|flat|prefix|collide 8k|64k ROUNDS"
+        ),
     }
 }
