@@ -9,14 +9,13 @@ groups `pipeline/…`, `logout/…` and `adversarial`, and prints:
   size, keys and MAC (the tokens have the same length, so this is the ratio of cost per byte).
 
 Standard library only.  Usage:  python3 benches/report.py [criterion_dir]
-(default: $CARGO_TARGET_DIR/criterion, else target/criterion of the repository).
+(default: $CARGO_TARGET_DIR/criterion, else the workspace's target/criterion).
 """
 
-import json
-import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from criterion_files import criterion_dir, medians
+
 STAGES = ["floor", "split", "header", "payload", "jws", "verify_unit", "verify"]
 STAGE_NAMES = {
     "floor": "floor (HMAC + compare over the same bytes)",
@@ -30,27 +29,14 @@ STAGE_NAMES = {
 HOSTILE = ["hostile-nested", "hostile-flat", "long-prefix", "hash-collide"]
 
 
-def criterion_dir():
-    if len(sys.argv) > 1:
-        return sys.argv[1]
-    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(HERE, "..", "target")
-    return os.path.join(target, "criterion")
-
-
 def load(root):
     """{(group, function): median ns}"""
     out = {}
-    for dirpath, _, files in os.walk(root):
-        if os.path.basename(dirpath) != "new" or "estimates.json" not in files:
-            continue
-        with open(os.path.join(dirpath, "benchmark.json")) as f:
-            bench = json.load(f)
-        with open(os.path.join(dirpath, "estimates.json")) as f:
-            median = json.load(f)["median"]["point_estimate"]
-        function = bench.get("function_id") or ""
-        if bench.get("value_str"):
-            function = f"{function}/{bench['value_str']}" if function else bench["value_str"]
-        out[(bench["group_id"], function)] = median
+    for group, function, value, median in medians(root):
+        function = function or ""
+        if value:
+            function = f"{function}/{value}" if function else value
+        out[(group, function)] = median
     return out
 
 

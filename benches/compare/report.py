@@ -13,11 +13,12 @@ Standard library only.  Usage:  python3 report.py [criterion_dir]
 `cargo metadata` reports it).
 """
 
-import json
 import math
 import os
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from criterion_files import criterion_dir, medians  # noqa: E402  (benches/criterion_files.py)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ORDER = ["floor", "microjwt", "lax serde_json", "jsonwebtoken", "jwt-compact", "jwt", "jwt-simple"]
@@ -40,47 +41,14 @@ GROUP_ORDER = [
 ]
 
 
-def criterion_dir():
-    if len(sys.argv) > 1:
-        return sys.argv[1]
-    target = os.environ.get("CARGO_TARGET_DIR")
-    if not target:
-        # This crate is a member of the repository's workspace, whose target directory is at the
-        # workspace root, not next to this file: ask cargo, else assume the repository layout.
-        try:
-            out = subprocess.run(
-                ["cargo", "metadata", "--format-version", "1", "--no-deps"],
-                cwd=HERE, capture_output=True, text=True, check=True,
-            ).stdout
-            target = json.loads(out)["target_directory"]
-        except (OSError, subprocess.CalledProcessError, ValueError, KeyError):
-            target = os.path.join(HERE, "..", "..", "target")
-    if not os.path.isabs(target):
-        target = os.path.join(HERE, target)
-    return os.path.join(target, "criterion")
-
-
 def load(root):
     """-> {(group, param_or_None): {function: median_ns}}"""
     results = {}
-    for dirpath, _dirs, files in os.walk(root):
-        if os.path.basename(dirpath) != "new" or "estimates.json" not in files:
-            continue
-        try:
-            with open(os.path.join(dirpath, "benchmark.json")) as f:
-                meta = json.load(f)
-            with open(os.path.join(dirpath, "estimates.json")) as f:
-                est = json.load(f)
-        except (OSError, ValueError):
-            continue
-        group = meta.get("group_id")
+    for group, func, param, median in medians(root):
         if group not in GROUP_ORDER:
             continue  # another bench of the workspace (same target/criterion): not ours
-        func = meta.get("function_id")
-        param = meta.get("value_str")
         if func is None:  # bench_function inside a group without parameter
             func, param = param, None
-        median = est["median"]["point_estimate"]
         results.setdefault((group, param), {})[func] = median
     return results
 

@@ -155,28 +155,31 @@ fn sort_by_key(records: &mut [Record], room: &mut [u8]) {
     };
     let buckets = buckets_for(records.len());
     spread(records, outer, copy, buckets, 32 - buckets.trailing_zeros());
-    let mut start = 0;
-    for b in 1..=buckets {
-        let end = bound(outer, b);
-        let Some(bucket) = records.get_mut(start..end) else {
-            break;
-        };
-        start = end;
+    for bucket in buckets_of(records, outer, buckets) {
         if bucket.len() <= SMALL || inner.len() < BOUNDS {
             sort_small(bucket);
             continue;
         }
         let subs = buckets_for(bucket.len());
         spread(bucket, inner, copy, subs, 26 - subs.trailing_zeros());
-        let mut sub_start = 0;
-        for s in 1..=subs {
-            let sub_end = bound(inner, s);
-            if let Some(sub) = bucket.get_mut(sub_start..sub_end) {
-                sort_small(sub);
-            }
-            sub_start = sub_end;
-        }
+        buckets_of(bucket, inner, subs).for_each(sort_small);
     }
+}
+
+/// The `count` buckets [`spread`] left in `records`, in order, as its `bounds` say.
+fn buckets_of<'r>(
+    mut records: &'r mut [Record],
+    bounds: &[[u8; 4]],
+    count: usize,
+) -> impl Iterator<Item = &'r mut [Record]> {
+    let mut start = 0;
+    (1..=count).map_while(move |b| {
+        let end = bound(bounds, b);
+        let (bucket, rest) =
+            core::mem::take(&mut records).split_at_mut_checked(end.checked_sub(start)?)?;
+        (records, start) = (rest, end);
+        Some(bucket)
+    })
 }
 
 fn by_key(a: &Record, b: &Record) -> bool {

@@ -318,31 +318,25 @@ impl<'b> Serializer<'b> {
         }
     }
 
-    /// Writes `{"variant":` — the opening of every non-unit enum variant, one level deeper.
-    fn variant_open(&mut self, variant: &str) -> Result {
+    /// Opens one more level of nesting, up to [`super::MAX_DEPTH`], with its opening bracket.
+    fn open(&mut self, bracket: u8) -> Result {
         if self.depth >= super::MAX_DEPTH {
             return Err(WriteError::TooDeep);
         }
         self.depth += 1;
-        self.push(b'{')?;
+        self.push(bracket)
+    }
+
+    /// Writes `{"variant":` — the opening of every non-unit enum variant, one level deeper.
+    fn variant_open(&mut self, variant: &str) -> Result {
+        self.open(b'{')?;
         self.string(variant)?;
         self.push(b':')
     }
 
     fn compound<'a>(&'a mut self, open: u8, end: &'static [u8]) -> Result<Compound<'a, 'b>> {
-        if self.depth >= super::MAX_DEPTH {
-            return Err(WriteError::TooDeep);
-        }
-        self.depth += 1;
-        self.push(open)?;
-        Ok(Compound {
-            start: self.len,
-            ser: self,
-            first: true,
-            end,
-            keys: Keys::default(),
-            number: false,
-        })
+        self.open(open)?;
+        Ok(Compound::new(self, end, false))
     }
 
     /// The text written since `start`.
@@ -577,14 +571,8 @@ impl<'a, 'b> ser::Serializer for &'a mut Serializer<'b> {
     }
     fn serialize_struct(self, name: &'static str, _: usize) -> Result<Compound<'a, 'b>> {
         match name {
-            PRIVATE_NUMBER => Ok(Compound {
-                start: self.len,
-                ser: self,
-                first: true,
-                end: b"",
-                keys: Keys::default(),
-                number: true,
-            }),
+            // No bracket, no level: the struct's one field is written bare.
+            PRIVATE_NUMBER => Ok(Compound::new(self, b"", true)),
             PRIVATE_RAW_VALUE => Err(WriteError::Unsupported),
             _ => self.compound(b'{', b"}"),
         }
@@ -626,7 +614,19 @@ struct Keys {
     len: usize,
 }
 
-impl Compound<'_, '_> {
+impl<'a, 'b> Compound<'a, 'b> {
+    /// The members of what was just opened in `ser`, closed by `end`.
+    fn new(ser: &'a mut Serializer<'b>, end: &'static [u8], number: bool) -> Self {
+        Self {
+            start: ser.len,
+            ser,
+            first: true,
+            end,
+            keys: Keys::default(),
+            number,
+        }
+    }
+
     fn separator(&mut self) -> Result {
         if self.first {
             self.first = false;
@@ -833,16 +833,31 @@ macro_rules! reject {
 
 type NoCompound = Impossible<(), WriteError>;
 
+/// The part of a `Serializer` impl that writes scalars only: its types, and every compound
+/// refused as `Unsupported`.
+macro_rules! scalars_only {
+    () => {
+        type Ok = ();
+        type Error = WriteError;
+        type SerializeSeq = NoCompound;
+        type SerializeTuple = NoCompound;
+        type SerializeTupleStruct = NoCompound;
+        type SerializeTupleVariant = NoCompound;
+        type SerializeMap = NoCompound;
+        type SerializeStruct = NoCompound;
+        type SerializeStructVariant = NoCompound;
+
+        reject!(serialize_seq(Option<usize>) -> SerializeSeq, serialize_tuple(usize) -> SerializeTuple,
+            serialize_tuple_struct(&'static str, usize) -> SerializeTupleStruct,
+            serialize_tuple_variant(&'static str, u32, &'static str, usize) -> SerializeTupleVariant,
+            serialize_map(Option<usize>) -> SerializeMap,
+            serialize_struct(&'static str, usize) -> SerializeStruct,
+            serialize_struct_variant(&'static str, u32, &'static str, usize) -> SerializeStructVariant);
+    };
+}
+
 impl ser::Serializer for MapKey<'_, '_> {
-    type Ok = ();
-    type Error = WriteError;
-    type SerializeSeq = NoCompound;
-    type SerializeTuple = NoCompound;
-    type SerializeTupleStruct = NoCompound;
-    type SerializeTupleVariant = NoCompound;
-    type SerializeMap = NoCompound;
-    type SerializeStruct = NoCompound;
-    type SerializeStructVariant = NoCompound;
+    scalars_only!();
 
     integer_methods!();
 
@@ -882,24 +897,10 @@ impl ser::Serializer for MapKey<'_, '_> {
         serialize_unit(),
         serialize_unit_struct(&'static str)
     );
-    reject!(serialize_seq(Option<usize>) -> SerializeSeq, serialize_tuple(usize) -> SerializeTuple,
-        serialize_tuple_struct(&'static str, usize) -> SerializeTupleStruct,
-        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> SerializeTupleVariant,
-        serialize_map(Option<usize>) -> SerializeMap,
-        serialize_struct(&'static str, usize) -> SerializeStruct,
-        serialize_struct_variant(&'static str, u32, &'static str, usize) -> SerializeStructVariant);
 }
 
 impl ser::Serializer for RawNumber<'_, '_> {
-    type Ok = ();
-    type Error = WriteError;
-    type SerializeSeq = NoCompound;
-    type SerializeTuple = NoCompound;
-    type SerializeTupleStruct = NoCompound;
-    type SerializeTupleVariant = NoCompound;
-    type SerializeMap = NoCompound;
-    type SerializeStruct = NoCompound;
-    type SerializeStructVariant = NoCompound;
+    scalars_only!();
 
     fn serialize_str(self, v: &str) -> Result {
         let number = super::number::scan(v.as_bytes(), 0);
@@ -945,12 +946,6 @@ impl ser::Serializer for RawNumber<'_, '_> {
     ) -> Result {
         Err(WriteError::Unsupported)
     }
-    reject!(serialize_seq(Option<usize>) -> SerializeSeq, serialize_tuple(usize) -> SerializeTuple,
-        serialize_tuple_struct(&'static str, usize) -> SerializeTupleStruct,
-        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> SerializeTupleVariant,
-        serialize_map(Option<usize>) -> SerializeMap,
-        serialize_struct(&'static str, usize) -> SerializeStruct,
-        serialize_struct_variant(&'static str, u32, &'static str, usize) -> SerializeStructVariant);
     fn collect_str<T: Display + ?Sized>(self, _: &T) -> Result {
         Err(WriteError::Unsupported)
     }
