@@ -41,7 +41,7 @@ def by_crate(path):
             symbol = symbol.replace(mangled, plain)
         crate = re.search(r"([A-Za-z_][A-Za-z0-9_]*)::", symbol.lstrip("_<&"))
         name = crate.group(1) if crate else "compiler builtins"
-        name = {"compiler_builtins": "compiler builtins", "T": "generic impls (base64ct's Encoding)"}.get(name, name)
+        name = "compiler builtins" if name == "compiler_builtins" else name
         sizes[name] += int(parts[1], 16)
     return sizes
 
