@@ -362,14 +362,6 @@ impl<'s> Reader<'s> {
         let bytes = self.text.as_bytes();
         let end = match next {
             Some(b'"') => string::scan(bytes, self.pos + 1).map(|(end, _)| end + 1),
-            // A one-digit number, the commonest value there is, without the grammar's walk (on
-            // 64-bit targets: elsewhere the flash matters more).
-            Some(b'0'..=b'9')
-                if cfg!(target_pointer_width = "64")
-                    && !bytes.get(self.pos + 1).is_some_and(continues_number) =>
-            {
-                Some(self.pos + 1)
-            }
             Some(b'-' | b'0'..=b'9') => number::scan(bytes, self.pos).map(|(end, _)| end),
             Some(b't') => return self.literal("true"),
             Some(b'f') => return self.literal("false"),
@@ -379,11 +371,6 @@ impl<'s> Reader<'s> {
         self.pos = end.ok_or(SYNTAX)?;
         Ok(())
     }
-}
-
-/// Whether `b` can follow a number's first digit within the number.
-fn continues_number(b: &u8) -> bool {
-    matches!(b, b'0'..=b'9' | b'.' | b'e' | b'E')
 }
 
 const fn is_whitespace(b: u8) -> bool {
